@@ -1,0 +1,103 @@
+/** The command line: commander wiring, lazy-loaded commands, and the only top-level catch. */
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, KeypolicyError } from '../errors.js';
+import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../profile/enums.js';
+import { VERSION } from '../version.js';
+import { colours, processIo, type Io } from './io.js';
+
+function program(io: Io, setExit: (code: ExitCode) => void): Command {
+  const cli = new Command('keypolicy')
+    .description(
+      'Policy-as-code for adult social care in England (CQC) and Wales (CIW): describe your organisation once\n' +
+        'in a YAML profile, validate it, and build controlled policy documents.',
+    )
+    .version(VERSION, '-V, --version', 'print the keypolicy version')
+    .helpOption('-h, --help', 'show help for keypolicy or a command')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 invalid input or failed check, 2 usage error, 3 environment failure.\n' +
+        'Without a PROFILE, commands use ./keypolicy.yaml. Set NO_COLOR=1 to turn colours off.',
+    );
+
+  cli
+    .command('init')
+    .description(
+      'write a new, commented organisation profile (asks questions on a terminal when no flags are given)',
+    )
+    .option('--name <name>', 'the organisation name (organisation.name)')
+    .addOption(
+      new Option('--nation <nation>', 'england (regulator CQC) or wales (regulator CIW)').choices(NATIONS),
+    )
+    .addOption(new Option('--service <type>', 'the kind of service').choices(SERVICE_TYPES))
+    .addOption(new Option('--term <term>', 'key worker or link worker terminology').choices(WORKER_TERMS))
+    .option('--shared-role', 'key working is a shared (joint) role')
+    .option('--out <file>', 'where to write the profile', 'keypolicy.yaml')
+    .option('--force', 'overwrite the file if it exists')
+    .addHelpText(
+      'after',
+      '\nWithout a terminal, or with any of the flags above, init never asks: missing answers take defaults\n' +
+        '(england, supported-living, key). Registration numbers and names are written as obvious examples;\n' +
+        '`keypolicy validate` warns about each one until you replace it.\n\n' +
+        'Example:\n  keypolicy init --name "Hafan Care Ltd" --nation wales --service care-home --out hafan.yaml',
+    )
+    .action(async (options: Record<string, unknown>) => {
+      const { runInit } = await import('../commands/init.js');
+      setExit(await runInit(options, io));
+    });
+
+  cli
+    .command('validate')
+    .description('check profiles against the schema and the regulators’ rules; report every problem at once')
+    .argument('[profile...]', 'profile files (default: ./keypolicy.yaml)')
+    .option('--json', 'print one JSON document on stdout: { valid, files: [{ file, errors, warnings }] }')
+    .addHelpText(
+      'after',
+      '\nEach problem is printed as `file:line:col error CODE path: message` with the line and a hint.\n' +
+        'Exit code 0 when every profile is valid (warnings allowed), 1 when any has an error.\n\n' +
+        'Examples:\n  keypolicy validate\n  keypolicy validate clients/*.yaml --json',
+    )
+    .action(async (profiles: string[], options: { json?: boolean }) => {
+      const { runValidate } = await import('../commands/validate.js');
+      setExit(await runValidate({ profiles, json: options.json }, io));
+    });
+
+  cli
+    .command('schema')
+    .description('print the profile JSON Schema (2020-12), for editors and other tools')
+    .option('--out <file>', 'write the schema to a file instead of stdout')
+    .action(async (options: { out?: string }) => {
+      const { runSchema } = await import('../commands/schema.js');
+      setExit(await runSchema(options, io));
+    });
+
+  return cli;
+}
+
+/** Run the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCode.Success;
+  try {
+    await program(io, (code) => (exitCode = code)).parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      return done ? ExitCode.Success : ExitCode.Usage;
+    }
+    const c = colours(io, io.stderr);
+    if (error instanceof KeypolicyError) {
+      io.stderr.write(`${c.red.bold('error')} ${c.dim(error.code)}: ${error.message}\n`);
+      if (error.hint) io.stderr.write(`  ${c.dim('hint:')} ${error.hint}\n`);
+      return error.exitCode;
+    }
+    // Anything else is a bug in keypolicy, not a problem with the user's input: say so, with the stack.
+    io.stderr.write(
+      `${c.red.bold('internal error')}: keypolicy ${VERSION} hit a bug. Please report it with this output.\n` +
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return ExitCode.Invalid;
+  }
+}

@@ -1,0 +1,91 @@
+/** `keypolicy init`: write a starter profile from flags, or from answers on a terminal. */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import type { Io } from '../cli/io.js';
+import { shownPath } from '../cli/report.js';
+import { ExitCode, KeypolicyError } from '../errors.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
+import { starterProfileYaml, type StarterOptions } from '../profile/starter.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+export interface InitFlags {
+  name?: string;
+  nation?: StarterOptions['nation'];
+  service?: StarterOptions['service'];
+  term?: StarterOptions['term'];
+  sharedRole?: boolean;
+  out?: string;
+  force?: boolean;
+}
+
+const ANSWER_FLAGS = ['name', 'nation', 'service', 'term', 'sharedRole'] as const;
+
+/** Ask on a terminal; the prompt library is loaded only here. */
+async function ask(flags: InitFlags): Promise<StarterOptions> {
+  const { input, select, confirm } = await import('@inquirer/prompts');
+  const name = await input({
+    message: 'Organisation name',
+    validate: (v) => v.trim() !== '' || 'Please enter a name',
+  });
+  const nation = await select({
+    message: 'Nation',
+    choices: [
+      { name: 'England (regulator: CQC)', value: 'england' as const },
+      { name: 'Wales (regulator: CIW)', value: 'wales' as const },
+    ],
+  });
+  const service = await select({
+    message: 'Service type',
+    choices: [
+      { name: 'Supported living', value: 'supported-living' as const },
+      { name: 'Care home', value: 'care-home' as const },
+      { name: 'Domiciliary care', value: 'domiciliary' as const },
+    ],
+  });
+  const term = await select({
+    message: 'What do you call the role?',
+    choices: [
+      { name: 'Key worker', value: 'key' as const },
+      { name: 'Link worker', value: 'link' as const },
+    ],
+  });
+  const sharedRole = await confirm({ message: 'Is key working a shared (joint) role?', default: false });
+  return { ...flags, name: name.trim(), nation, service, term, sharedRole };
+}
+
+export async function runInit(flags: InitFlags, io: Io): Promise<ExitCode> {
+  const out = path.resolve(io.cwd, flags.out ?? 'keypolicy.yaml');
+  const exists = await access(out).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !flags.force) {
+    throw new KeypolicyError(
+      'KP_EXISTS',
+      `${shownPath(out, io.cwd)} already exists; init did not change it.`,
+      {
+        hint: 'Use --force to overwrite it, or --out to write somewhere else.',
+      },
+    );
+  }
+  const anyFlag = ANSWER_FLAGS.some((flag) => flags[flag] !== undefined);
+  const options: StarterOptions =
+    io.interactive && !anyFlag
+      ? await ask(flags)
+      : {
+          ...(flags.name !== undefined ? { name: flags.name } : {}),
+          nation: flags.nation ?? 'england',
+          service: flags.service ?? 'supported-living',
+          term: flags.term ?? 'key',
+          sharedRole: flags.sharedRole ?? false,
+        };
+  const schemaFile = path.join(PACKAGE_ROOT, 'schemas', 'profile.schema.json');
+  const schemaRef = path.relative(path.dirname(out), schemaFile).split(path.sep).join('/');
+  await writeFileAtomic(out, starterProfileYaml(options, schemaRef), { exclusive: !flags.force });
+  io.stderr.write(
+    `Wrote ${shownPath(out, io.cwd)}.\n` +
+      'Next: replace the example registration numbers and names, then run `keypolicy validate` ' +
+      '(it warns about every example value still there).\n',
+  );
+  return ExitCode.Success;
+}

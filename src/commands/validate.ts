@@ -1,0 +1,53 @@
+/** `keypolicy validate [PROFILE...] [--json]` */
+import path from 'node:path';
+import { colours, type Io } from '../cli/io.js';
+import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
+import { ExitCode } from '../errors.js';
+import { validateProfile } from '../profile/validate.js';
+
+export const DEFAULT_PROFILE = 'keypolicy.yaml';
+
+export interface ValidateOptions {
+  profiles: string[];
+  json?: boolean;
+}
+
+export async function runValidate(options: ValidateOptions, io: Io): Promise<ExitCode> {
+  const files = (options.profiles.length > 0 ? options.profiles : [DEFAULT_PROFILE]).map((p) =>
+    path.resolve(io.cwd, p),
+  );
+  const reports = [];
+  for (const file of files) reports.push(await validateProfile(file));
+  const valid = reports.every((r) => r.errors.length === 0);
+
+  if (options.json) {
+    const document = {
+      valid,
+      files: reports.map((r) => ({
+        file: shownPath(r.file, io.cwd),
+        valid: r.errors.length === 0,
+        abstract: r.abstract,
+        errors: r.errors.map((d) => diagnosticJson(d, io.cwd)),
+        warnings: r.warnings.map((d) => diagnosticJson(d, io.cwd)),
+      })),
+    };
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return valid ? ExitCode.Success : ExitCode.Invalid;
+  }
+
+  const err = colours(io, io.stderr);
+  const out = colours(io, io.stdout);
+  for (const report of reports) {
+    for (const d of [...report.errors, ...report.warnings])
+      io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
+    const name = shownPath(report.file, io.cwd);
+    const counts = [plural(report.errors.length, 'error'), plural(report.warnings.length, 'warning')].join(
+      ', ',
+    );
+    const kind = report.abstract ? ' (abstract base: checked leniently, never built)' : '';
+    if (report.errors.length === 0)
+      io.stdout.write(`${out.green('✓')} ${name} is valid${kind} (${counts})\n`);
+    else io.stderr.write(`${err.red('✗')} ${name} is not valid${kind} (${counts})\n`);
+  }
+  return valid ? ExitCode.Success : ExitCode.Invalid;
+}

@@ -1,0 +1,50 @@
+/** The error model: user-facing problems are values with a code, a plain-English message and a location. */
+
+export const ExitCode = {
+  Success: 0,
+  /** The input is wrong or a check failed. */
+  Invalid: 1,
+  /** The command line itself is wrong. */
+  Usage: 2,
+  /** The machine lacks something (a browser, a writable folder). */
+  Environment: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type Severity = 'error' | 'warning';
+
+/** One problem found in an input file, located at `file:line:column` (1-based). */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  file: string;
+  /** Dotted path to the field (`terminology.worker`, `policies[0].id`); empty for the whole file. */
+  path: string;
+  line: number;
+  column: number;
+  /** How many characters the caret underlines. */
+  length: number;
+  message: string;
+  hint?: string;
+  /** The offending line of the file, for the code frame. */
+  sourceLine?: string;
+}
+
+/** A problem the user can fix, as opposed to a bug in keypolicy. */
+export class KeypolicyError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'KeypolicyError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? ExitCode.Invalid;
+    this.hint = options.hint;
+  }
+}

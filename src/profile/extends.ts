@@ -1,0 +1,140 @@
+/** Resolve a profile's `extends` chain and deep-merge it, remembering which file each value came from. */
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic } from '../errors.js';
+import { FORBIDDEN_KEYS, loadYamlFile, type LoadedFile, type PlainObject } from './load.js';
+import { escapePointer, parentPointer, type SourceFile } from './source.js';
+
+/** Deeper chains are almost certainly a mistake; the limit also bounds the work. */
+const MAX_CHAIN_LENGTH = 16;
+
+export interface MergedProfile {
+  data: PlainObject;
+  /** Which file wrote the value at each JSON pointer (look up the nearest ancestor for deeper ones). */
+  origins: Map<string, SourceFile>;
+  /** The chain, leaf first. */
+  chain: SourceFile[];
+}
+
+export interface ChainResult {
+  merged?: MergedProfile;
+  diagnostics: Diagnostic[];
+}
+
+const isPlainObject = (value: unknown): value is PlainObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const chainText = (files: string[]) => files.map((f) => path.basename(f)).join(' → ');
+
+/** Load `file` and every base it extends, leaf first. */
+async function loadChain(file: string): Promise<{ layers: LoadedFile[]; diagnostics: Diagnostic[] }> {
+  const layers: LoadedFile[] = [];
+  const seen: string[] = [];
+  let current = path.resolve(file);
+  for (;;) {
+    const layer = await loadYamlFile(current);
+    layers.push(layer);
+    if (!layer.data || !layer.source) return { layers, diagnostics: [] };
+    seen.push(await realpath(current));
+    const target = layer.data.extends;
+    if (typeof target !== 'string' || target === '') return { layers, diagnostics: [] };
+
+    const next = path.resolve(path.dirname(current), target);
+    const names = [...layers.map((l) => l.file), next];
+    const nextReal = await realpath(next).catch(() => undefined);
+    if (nextReal === undefined) {
+      return {
+        layers,
+        diagnostics: [
+          layer.source.diagnostic({
+            code: 'KP_EXTENDS_NOT_FOUND',
+            pointer: '/extends',
+            message: `\`extends\` names \`${target}\`, which does not exist (chain: ${chainText(names)}).`,
+            hint: `The path is relative to this file's folder, so it was looked for at ${next}.`,
+          }),
+        ],
+      };
+    }
+    if (seen.includes(nextReal)) {
+      return {
+        layers,
+        diagnostics: [
+          layer.source.diagnostic({
+            code: 'KP_EXTENDS_CYCLE',
+            pointer: '/extends',
+            message: `\`extends\` goes round in a circle: ${chainText(names)}.`,
+            hint: 'A base profile must not extend, directly or indirectly, a profile that extends it.',
+          }),
+        ],
+      };
+    }
+    if (layers.length >= MAX_CHAIN_LENGTH) {
+      return {
+        layers,
+        diagnostics: [
+          layer.source.diagnostic({
+            code: 'KP_EXTENDS_TOO_DEEP',
+            pointer: '/extends',
+            message: `\`extends\` chains more than ${MAX_CHAIN_LENGTH} profiles (${chainText(names)}).`,
+            hint: 'Flatten the chain: a client profile and one or two bases are enough.',
+          }),
+        ],
+      };
+    }
+    current = next;
+  }
+}
+
+/** Deep merge: mappings merge, everything else (lists included) is replaced by the later layer. */
+function mergeInto(
+  target: PlainObject,
+  layer: PlainObject,
+  pointer: string,
+  source: SourceFile,
+  origins: Map<string, SourceFile>,
+): void {
+  for (const [key, value] of Object.entries(layer)) {
+    if (FORBIDDEN_KEYS.has(key)) continue;
+    const child = `${pointer}/${escapePointer(key)}`;
+    const existing = target[key];
+    if (isPlainObject(existing) && isPlainObject(value)) {
+      origins.set(child, source);
+      mergeInto(existing, value, child, source, origins);
+    } else {
+      for (const known of [...origins.keys()]) if (known.startsWith(`${child}/`)) origins.delete(known);
+      origins.set(child, source);
+      target[key] = structuredClone(value);
+    }
+  }
+}
+
+/** Load a profile with its `extends` chain and merge it; bases' own `abstract` and `extends` do not carry over. */
+export async function loadMergedProfile(file: string): Promise<ChainResult> {
+  const { layers, diagnostics } = await loadChain(file);
+  const all = [...layers.flatMap((l) => l.diagnostics), ...diagnostics];
+  if (all.some((d) => d.severity === 'error')) return { diagnostics: all };
+
+  const data: PlainObject = {};
+  const origins = new Map<string, SourceFile>();
+  const chain = layers.map((l) => l.source as SourceFile);
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i] as LoadedFile;
+    const own = { ...layer.data };
+    if (i > 0) {
+      delete own.abstract;
+      delete own.extends;
+    }
+    mergeInto(data, own, '', layer.source as SourceFile, origins);
+  }
+  origins.set('', chain[0] as SourceFile);
+  return { merged: { data, origins, chain }, diagnostics: all };
+}
+
+/** The file that wrote the value at `pointer` in a merged profile. */
+export function originOf(merged: MergedProfile, pointer: string): SourceFile {
+  for (let p = pointer; ; p = parentPointer(p)) {
+    const found = merged.origins.get(p);
+    if (found) return found;
+    if (p === '') return merged.chain[0] as SourceFile;
+  }
+}

@@ -1,0 +1,246 @@
+/** Load stage: read one YAML file safely and parse it with positions. */
+import { readFile, stat } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import type { Diagnostic } from '../errors.js';
+import { SourceFile } from './source.js';
+
+/** Profiles are a few KB; anything this large is a mistake or an attack, and is not parsed. */
+export const MAX_PROFILE_BYTES = 1024 * 1024;
+/** The yaml package's default; a billion-laughs document is rejected in milliseconds. */
+const MAX_ALIAS_COUNT = 100;
+/** Keys that would reach Object.prototype through a naive merge. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export type PlainObject = Record<string, unknown>;
+
+export interface LoadedFile {
+  file: string;
+  source?: SourceFile;
+  /** The parsed top-level mapping; absent when the file could not be read or parsed. */
+  data?: PlainObject;
+  diagnostics: Diagnostic[];
+}
+
+const YAML_HINT =
+  'YAML uses two spaces (never tabs) to indent, a colon and a space after each key, and quotes around text that contains `: ` or ` #`.';
+
+/** A diagnostic for a file that has no usable text (missing, too large, not UTF-8). */
+function fileDiagnostic(
+  file: string,
+  code: string,
+  message: string,
+  hint: string,
+  text = '',
+  offset = 0,
+): Diagnostic {
+  const lines = new LineCounter();
+  for (const match of text.matchAll(/\n/g)) lines.addNewLine((match.index ?? 0) + 1);
+  lines.addNewLine(0);
+  return new SourceFile(file, text, lines).diagnosticAt([offset, offset + 1], { code, message, hint });
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. Streaming decode tolerates a cut character. */
+function invalidUtf8Offset(bytes: Buffer): number {
+  const decodes = (end: number) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return -1;
+  } catch {
+    let good = 0;
+    let bad = bytes.length;
+    while (bad - good > 1) {
+      const mid = (good + bad) >> 1;
+      if (decodes(mid)) good = mid;
+      else bad = mid;
+    }
+    return good;
+  }
+}
+
+async function readProfileText(file: string): Promise<{ text: string } | { diagnostic: Diagnostic }> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    return {
+      diagnostic: fileDiagnostic(
+        file,
+        'KP_FILE_NOT_FOUND',
+        'This profile does not exist.',
+        'Check the path, or create a profile with `keypolicy init`.',
+      ),
+    };
+  }
+  if (!info.isFile()) {
+    return {
+      diagnostic: fileDiagnostic(
+        file,
+        'KP_NOT_A_FILE',
+        'This is a folder, not a profile file.',
+        'Name a `.yaml` file.',
+      ),
+    };
+  }
+  if (info.size > MAX_PROFILE_BYTES) {
+    return {
+      diagnostic: fileDiagnostic(
+        file,
+        'KP_FILE_TOO_LARGE',
+        `This file is ${(info.size / 1024 / 1024).toFixed(1)} MB; a profile may be at most 1 MB, so it was not read.`,
+        'A profile describes one organisation in a few kilobytes of YAML. Check that this is the right file.',
+      ),
+    };
+  }
+  const bytes = await readFile(file);
+  const bad = invalidUtf8Offset(bytes);
+  if (bad >= 0) {
+    const before = bytes.subarray(0, bad).toString('utf8');
+    return {
+      diagnostic: fileDiagnostic(
+        file,
+        'KP_ENCODING',
+        `This file is not valid UTF-8 text (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')} at offset ${bad}).`,
+        'Save the profile as UTF-8 (in most editors: "Save with encoding" → UTF-8).',
+        before,
+        before.length,
+      ),
+    };
+  }
+  // TextDecoder drops a leading byte-order mark, which some Windows editors add.
+  return { text: new TextDecoder('utf-8').decode(bytes) };
+}
+
+/** The first alias in the document: where an alias bomb is reported. */
+function firstAlias(contents: Node): Node | undefined {
+  let found: Node | undefined;
+  visit(contents, {
+    Alias(_, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** Copies parsed data without forbidden keys (reported separately), so nothing downstream can pollute prototypes. */
+function sanitise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sanitise);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const out: PlainObject = {};
+    for (const [key, child] of Object.entries(value)) {
+      if (!FORBIDDEN_KEYS.has(key)) out[key] = sanitise(child);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Read and parse one profile file; every problem comes back as a diagnostic, never as a throw. */
+export async function loadYamlFile(file: string): Promise<LoadedFile> {
+  const read = await readProfileText(file);
+  if ('diagnostic' in read) return { file, diagnostics: [read.diagnostic] };
+  const { text } = read;
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    version: '1.2',
+  });
+  const source = new SourceFile(file, text, lineCounter, document);
+  const diagnostics: Diagnostic[] = [];
+
+  for (const error of document.errors) {
+    const code =
+      error.code === 'DUPLICATE_KEY'
+        ? 'KP_DUPLICATE_KEY'
+        : error.code === 'TAB_AS_INDENT'
+          ? 'KP_YAML_TAB'
+          : 'KP_YAML';
+    const message =
+      code === 'KP_DUPLICATE_KEY'
+        ? 'This key appears twice in the same block; YAML keeps only one of them, so keypolicy refuses to guess.'
+        : code === 'KP_YAML_TAB'
+          ? 'A tab is used for indentation; YAML allows only spaces.'
+          : `This is not valid YAML: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`;
+    const hint = code === 'KP_DUPLICATE_KEY' ? 'Delete or merge one of the two entries.' : YAML_HINT;
+    diagnostics.push(source.diagnosticAt(error.pos, { code, message, hint }));
+  }
+  for (const warning of document.warnings) {
+    // Unknown tags (`!!js/function`) are only warnings to the yaml package; here they are never accepted.
+    const tag = warning.code === 'TAG_RESOLVE_FAILED';
+    diagnostics.push(
+      source.diagnosticAt(warning.pos, {
+        code: tag ? 'KP_YAML_TAG' : 'KP_YAML',
+        message: tag
+          ? 'YAML tags such as `!!js/function` or `!!binary` are not allowed in a profile.'
+          : (warning.message.split('\n')[0] ?? 'YAML problem.'),
+        hint: tag
+          ? 'Remove the tag and write the value as plain text, a number, true/false, a list or a mapping.'
+          : YAML_HINT,
+      }),
+    );
+  }
+  if (diagnostics.length > 0) return { file, source, diagnostics };
+
+  const contents = document.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) {
+    const message = 'This profile is empty.';
+    const hint = 'Start from `keypolicy init`, which writes a complete, commented profile.';
+    return { file, source, diagnostics: [source.diagnosticAt([0, 0], { code: 'KP_EMPTY', message, hint })] };
+  }
+  if (!isMap(contents)) {
+    const found = isSeq(contents) ? 'a list' : 'a single value';
+    return {
+      file,
+      source,
+      diagnostics: [
+        source.diagnosticAt(contents.range ? [contents.range[0], contents.range[1]] : [0, 0], {
+          code: 'KP_NOT_A_MAPPING',
+          message: `A profile must be a set of fields (\`organisation:\`, \`nation:\`, …) but this file holds ${found}.`,
+          hint: 'Start from `keypolicy init`, which writes a complete, commented profile.',
+        }),
+      ],
+    };
+  }
+
+  visit(contents, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        const range = pair.key.range ?? [0, 0];
+        diagnostics.push(
+          source.diagnosticAt([range[0], range[1]], {
+            code: 'KP_FORBIDDEN_KEY',
+            message: `\`${String(pair.key.value)}\` cannot be used as a key.`,
+            hint: 'Remove it; it is not a profile field and could change how every other value is read.',
+          }),
+        );
+      }
+    },
+  });
+
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    const alias = firstAlias(contents);
+    const range = alias?.range ?? [0, 0];
+    diagnostics.push(
+      source.diagnosticAt([range[0], range[1]], {
+        code: 'KP_YAML_ALIAS_LIMIT',
+        message: `This file expands YAML aliases (\`*name\`) too many times (more than ${MAX_ALIAS_COUNT}), so it was not read.`,
+        hint: 'Write the values out instead of nesting aliases inside aliases.',
+      }),
+    );
+    return { file, source, diagnostics };
+  }
+  return { file, source, data: sanitise(data) as PlainObject, diagnostics };
+}

@@ -1,0 +1,62 @@
+/** Validate a profile file: load it with its `extends` chain, then run the schema and semantic checks. */
+import path from 'node:path';
+import type { Diagnostic } from '../errors.js';
+import { loadMergedProfile, originOf, type MergedProfile } from './extends.js';
+import type { PlainObject } from './load.js';
+import { checkAgainstSchema } from './schema-check.js';
+import { checkSemantics } from './semantic-check.js';
+import type { DiagnosticInit } from './source.js';
+
+export interface ProfileReport {
+  /** Absolute path of the profile. */
+  file: string;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  /** The merged profile, present when it could be parsed (even with schema errors). */
+  data?: PlainObject;
+  /** True for an `abstract: true` base, which is validated leniently and never built. */
+  abstract: boolean;
+}
+
+const byPosition = (a: Diagnostic, b: Diagnostic) =>
+  a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+
+function truncate(text: string, max = 60): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+function locate(merged: MergedProfile, finding: DiagnosticInit): Diagnostic {
+  return originOf(merged, finding.pointer).diagnostic(finding);
+}
+
+/** Validate one profile and report every problem at once. Never throws for bad input. */
+export async function validateProfile(file: string): Promise<ProfileReport> {
+  const absolute = path.resolve(file);
+  const { merged, diagnostics } = await loadMergedProfile(absolute);
+  const found = [...diagnostics];
+  let abstract = false;
+  if (merged) {
+    abstract = merged.data.abstract === true;
+    const wrote = (pointer: string, value: unknown) => {
+      const text = originOf(merged, pointer).sourceOf(pointer);
+      return `\`${truncate(typeof value === 'string' ? value : (text ?? JSON.stringify(value)))}\``;
+    };
+    const findings = [
+      ...checkAgainstSchema(merged.data, { lenient: abstract, wrote }),
+      ...(await checkSemantics({
+        data: merged.data,
+        folderOf: (pointer) => path.dirname(originOf(merged, pointer).file),
+      })),
+    ];
+    found.push(...findings.map((f) => locate(merged, f)));
+  }
+  found.sort(byPosition);
+  return {
+    file: absolute,
+    errors: found.filter((d) => d.severity === 'error'),
+    warnings: found.filter((d) => d.severity === 'warning'),
+    ...(merged ? { data: merged.data } : {}),
+    abstract,
+  };
+}

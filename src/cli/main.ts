@@ -8,8 +8,8 @@ import { colours, processIo, type Io } from './io.js';
 function program(io: Io, setExit: (code: ExitCode) => void): Command {
   const cli = new Command('keypolicy')
     .description(
-      'Policy-as-code for adult social care in England (CQC) and Wales (CIW): describe your organisation once\n' +
-        'in a YAML profile, validate it, and build controlled policy documents.',
+      'Policy-as-code for adult social care in England (CQC) and Wales (CIW): describe your organisation ' +
+        'once in a YAML profile, validate it, and build controlled policy documents.',
     )
     .version(VERSION, '-V, --version', 'print the keypolicy version')
     .helpOption('-h, --help', 'show help for keypolicy or a command')
@@ -80,7 +80,16 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
 export async function main(argv: string[], io: Io = processIo()): Promise<ExitCode> {
   let exitCode: ExitCode = ExitCode.Success;
   try {
-    await program(io, (code) => (exitCode = code)).parseAsync(argv, { from: 'user' });
+    const cli = program(io, (code) => (exitCode = code));
+    // commander answers `keypolicy nosuchcommand --help` with the main help and exit 0; a script
+    // probing for a command must get a usage error instead.
+    const first = argv[0];
+    const known = new Set(['help', ...cli.commands.flatMap((c) => [c.name(), ...c.aliases()])]);
+    if (first !== undefined && !first.startsWith('-') && !known.has(first)) {
+      io.stderr.write(`error: unknown command '${first}'\n(run keypolicy --help for the list of commands)\n`);
+      return ExitCode.Usage;
+    }
+    await cli.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

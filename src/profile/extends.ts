@@ -102,9 +102,23 @@ function mergeInto(
       mergeInto(existing, value, child, source, origins);
     } else {
       for (const known of [...origins.keys()]) if (known.startsWith(`${child}/`)) origins.delete(known);
-      origins.set(child, source);
       target[key] = structuredClone(value);
+      recordOrigins(value, child, source, origins);
     }
+  }
+}
+
+/** Every value inside a replaced subtree came from `source`; later layers may override parts of it. */
+function recordOrigins(
+  value: unknown,
+  pointer: string,
+  source: SourceFile,
+  origins: Map<string, SourceFile>,
+): void {
+  origins.set(pointer, source);
+  if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value))
+      recordOrigins(child, `${pointer}/${escapePointer(key)}`, source, origins);
   }
 }
 

@@ -34,34 +34,49 @@ function fileDiagnostic(
   offset = 0,
 ): Diagnostic {
   const lines = new LineCounter();
-  for (const match of text.matchAll(/\n/g)) lines.addNewLine((match.index ?? 0) + 1);
   lines.addNewLine(0);
+  for (const match of text.matchAll(/\n/g)) lines.addNewLine(match.index + 1);
   return new SourceFile(file, text, lines).diagnosticAt([offset, offset + 1], { code, message, hint });
 }
 
-/** Offset of the first byte that is not valid UTF-8, or -1. Streaming decode tolerates a cut character. */
-function invalidUtf8Offset(bytes: Buffer): number {
-  const decodes = (end: number) => {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
-      return true;
-    } catch {
-      return false;
+/** Offset of the first byte that starts an invalid UTF-8 sequence, or -1 (RFC 3629: no overlongs, no surrogates). */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i += 1;
+      continue;
     }
-  };
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return -1;
-  } catch {
-    let good = 0;
-    let bad = bytes.length;
-    while (bad - good > 1) {
-      const mid = (good + bad) >> 1;
-      if (decodes(mid)) good = mid;
-      else bad = mid;
+    const length =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    const second = bytes[i + 1] as number;
+    // The second byte's range is narrower after E0, ED, F0 and F4 (overlongs, surrogates, > U+10FFFF).
+    const [low, high] =
+      lead === 0xe0
+        ? [0xa0, 0xbf]
+        : lead === 0xed
+          ? [0x80, 0x9f]
+          : lead === 0xf0
+            ? [0x90, 0xbf]
+            : lead === 0xf4
+              ? [0x80, 0x8f]
+              : [0x80, 0xbf];
+    if (second < low || second > high) return i;
+    for (let k = 2; k < length; k++) {
+      const next = bytes[i + k] as number;
+      if (next < 0x80 || next > 0xbf) return i;
     }
-    return good;
+    i += length;
   }
+  return -1;
 }
 
 async function readProfileText(file: string): Promise<{ text: string } | { diagnostic: Diagnostic }> {

@@ -1,0 +1,65 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../src/cli/main.js';
+import type { Io } from '../src/cli/io.js';
+
+/** A fresh temporary folder holding `files` (relative path → contents). */
+export function tempDir(files: Record<string, string | Uint8Array> = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keypolicy-test-'));
+  for (const [name, contents] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), contents);
+  }
+  return dir;
+}
+
+/** Run the CLI in-process, as `keypolicy ...args` in `cwd`, capturing its output. */
+export async function runCli(args: string[], cwd: string, options: { interactive?: boolean } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    cwd,
+    env: { NO_COLOR: '1' },
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    interactive: options.interactive ?? false,
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+export const ENGLAND_MINIMAL = `organisation:
+  name: Riverside Support Ltd
+nation: england
+registration:
+  cqcLocationId: 1-187729429
+people:
+  registeredManager:
+    firstName: Priya
+    lastName: Shah
+service:
+  type: supported-living
+`;
+
+export const WALES_MINIMAL = `organisation:
+  name: Cartref Gofal Cyf
+nation: wales
+registration:
+  ciwServiceId: SIN-00001234-ABCD
+people:
+  responsibleIndividual:
+    firstName: Rhys
+    lastName: Evans
+  manager:
+    firstName: Ffion
+    lastName: Jones
+service:
+  type: care-home
+`;
+
+/** A 1×1 PNG. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);

@@ -2,8 +2,8 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import { FORBIDDEN_KEYS, loadYamlFile, type LoadedFile, type PlainObject } from './load.js';
-import { escapePointer, parentPointer, type SourceFile } from './source.js';
+import { loadYamlFile, type LoadedFile, type PlainObject } from './load.js';
+import { escapePointer, FORBIDDEN_KEYS, parentPointer, type SourceFile } from './source.js';
 
 /** Deeper chains are almost certainly a mistake; the limit also bounds the work. */
 const MAX_CHAIN_LENGTH = 16;

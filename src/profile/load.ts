@@ -2,14 +2,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
-import { SourceFile } from './source.js';
+import { FORBIDDEN_KEYS, SourceFile } from './source.js';
+import { explainYaml } from './yaml-errors.js';
 
 /** Profiles are a few KB; anything this large is a mistake or an attack, and is not parsed. */
 export const MAX_PROFILE_BYTES = 1024 * 1024;
 /** The yaml package's default; a billion-laughs document is rejected in milliseconds. */
 const MAX_ALIAS_COUNT = 100;
-/** Keys that would reach Object.prototype through a naive merge. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export type PlainObject = Record<string, unknown>;
 
@@ -20,9 +19,6 @@ export interface LoadedFile {
   data?: PlainObject;
   diagnostics: Diagnostic[];
 }
-
-const YAML_HINT =
-  'YAML uses two spaces (never tabs) to indent, a colon and a space after each key, and quotes around text that contains `: ` or ` #`.';
 
 /** A diagnostic for a file that has no usable text (missing, too large, not UTF-8). */
 function fileDiagnostic(
@@ -172,38 +168,9 @@ export async function loadYamlFile(file: string): Promise<LoadedFile> {
   const source = new SourceFile(file, text, lineCounter, document);
   const diagnostics: Diagnostic[] = [];
 
-  for (const error of document.errors) {
-    const code =
-      error.code === 'DUPLICATE_KEY'
-        ? 'KP_DUPLICATE_KEY'
-        : error.code === 'TAB_AS_INDENT'
-          ? 'KP_YAML_TAB'
-          : 'KP_YAML';
-    const message =
-      code === 'KP_DUPLICATE_KEY'
-        ? 'This key appears twice in the same block; YAML keeps only one of them, so keypolicy refuses to guess.'
-        : code === 'KP_YAML_TAB'
-          ? 'A tab is used for indentation; YAML allows only spaces.'
-          : `This is not valid YAML: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`;
-    const hint = code === 'KP_DUPLICATE_KEY' ? 'Delete or merge one of the two entries.' : YAML_HINT;
-    diagnostics.push(source.diagnosticAt(error.pos, { code, message, hint }));
-  }
-  for (const warning of document.warnings) {
-    // Unknown tags (`!!js/function`) are only warnings to the yaml package; here they are never accepted.
-    const tag = warning.code === 'TAG_RESOLVE_FAILED';
-    diagnostics.push(
-      source.diagnosticAt(warning.pos, {
-        code: tag ? 'KP_YAML_TAG' : 'KP_YAML',
-        message: tag
-          ? 'YAML tags such as `!!js/function` or `!!binary` are not allowed in a profile.'
-          : (warning.message.split('\n')[0] ?? 'YAML problem.'),
-        hint: tag
-          ? 'Remove the tag and write the value as plain text, a number, true/false, a list or a mapping.'
-          : YAML_HINT,
-      }),
-    );
-  }
-  if (diagnostics.length > 0) return { file, source, diagnostics };
+  diagnostics.push(...explainYaml(document.errors, document.warnings, source));
+  // A forbidden key is dropped from the data below, so the rest of the file can still be checked.
+  if (diagnostics.some((d) => d.code !== 'KP_FORBIDDEN_KEY')) return { file, source, diagnostics };
 
   const contents = document.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) {
@@ -225,21 +192,6 @@ export async function loadYamlFile(file: string): Promise<LoadedFile> {
       ],
     };
   }
-
-  visit(contents, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
-        const range = pair.key.range ?? [0, 0];
-        diagnostics.push(
-          source.diagnosticAt([range[0], range[1]], {
-            code: 'KP_FORBIDDEN_KEY',
-            message: `\`${String(pair.key.value)}\` cannot be used as a key.`,
-            hint: 'Remove it; it is not a profile field and could change how every other value is read.',
-          }),
-        );
-      }
-    },
-  });
 
   let data: unknown;
   try {

@@ -62,6 +62,9 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   const fold = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
   const exact = candidates.find((c) => fold(c) === fold(word));
   if (exact) return exact;
+  // `keyworker` → `key`: the value starts with (or is the start of) exactly one candidate.
+  const prefixed = candidates.filter((c) => fold(word).startsWith(fold(c)) || fold(c).startsWith(fold(word)));
+  if (prefixed.length === 1 && fold(word).length >= 2) return prefixed[0];
   const best = closest(word, [...candidates]);
   return distance(word.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3))
     ? best
@@ -129,6 +132,17 @@ function explain(error: ErrorObject, ctx: Context): DiagnosticInit | undefined {
       };
     }
     case 'type': {
+      const written = ctx.wrote(pointer, error.data);
+      if (params.type === 'string' && (typeof error.data === 'number' || typeof error.data === 'boolean')) {
+        // `telephone: 01632960214` or `code: yes` reads as a number or true/false in YAML, not as text.
+        const raw = written.slice(1, -1);
+        return {
+          code: 'KP_TYPE',
+          pointer,
+          message: `${named} must be text, but YAML reads ${written} as ${typeof error.data === 'number' ? 'a number' : '`true`/`false`'}.`,
+          hint: `Put it in quotes: '${raw}'.`,
+        };
+      }
       const expected = String(params.type)
         .split(',')
         .map((t) => TYPE_WORDS[t] ?? t)
@@ -136,7 +150,7 @@ function explain(error: ErrorObject, ctx: Context): DiagnosticInit | undefined {
       return {
         code: 'KP_TYPE',
         pointer,
-        message: `${named} must be ${expected}; you wrote ${typeof error.data === 'object' ? typeOf(error.data) : ctx.wrote(pointer, error.data)}.`,
+        message: `${named} must be ${expected}; you wrote ${typeof error.data === 'object' ? typeOf(error.data) : written}.`,
         hint: description,
       };
     }
@@ -282,5 +296,14 @@ export function checkAgainstSchema(
     seen.add(key);
     findings.push(finding);
   }
-  return findings;
+  // `organisaton:` makes `organisation` missing too; the "did you mean" on the typo already says so.
+  const renamed = new Set(
+    findings.flatMap((f) => {
+      const guess = /did you mean `([^`]+)`\?$/.exec(f.message)?.[1];
+      return f.code === 'KP_UNKNOWN_KEY' && guess
+        ? [`${parentPointer(f.pointer)}/${escapePointer(guess)}`]
+        : [];
+    }),
+  );
+  return findings.filter((f) => f.code !== 'KP_REQUIRED' || !renamed.has(f.pointer));
 }

@@ -7,6 +7,9 @@ interface NodeSpan {
   value: [number, number];
 }
 
+/** Keys that would reach Object.prototype through a naive merge. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** JSON Pointer segment escaping (RFC 6901), the form ajv reports paths in. */
 export const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 const unescapePointer = (segment: string): string => segment.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -50,6 +53,8 @@ export interface DiagnosticInit {
 
 export class SourceFile {
   private readonly spans = new Map<string, NodeSpan>();
+  /** Every mapping key in document order, duplicates included (the span map keeps only the last). */
+  readonly keys: { pointer: string; range: [number, number] }[] = [];
 
   constructor(
     /** Absolute path. */
@@ -75,6 +80,7 @@ export class SourceFile {
         const value = valueNode?.range
           ? ([valueNode.range[0], valueNode.range[1]] as [number, number])
           : keySpan;
+        if (keySpan) this.keys.push({ pointer: child, range: keySpan });
         if (value) this.spans.set(child, { key: keySpan, value });
         if (valueNode && !isAlias(valueNode)) this.record(valueNode, child);
       }
@@ -89,9 +95,20 @@ export class SourceFile {
     }
   }
 
-  /** True when this file itself wrote a value at `pointer`. */
-  has(pointer: string): boolean {
-    return this.spans.has(pointer);
+  /** The pointer of the deepest key–value pair whose text contains `offset` ('' when none does). */
+  pointerAt(offset: number): string {
+    let best = '';
+    let bestSize = Infinity;
+    for (const [pointer, span] of this.spans) {
+      // The whole pair, so a tag between the key and its value belongs to that key.
+      const start = span.key?.[0] ?? span.value[0];
+      const end = Math.max(span.value[1], start + 1);
+      if (start <= offset && offset < end && end - start < bestSize) {
+        best = pointer;
+        bestSize = end - start;
+      }
+    }
+    return best;
   }
 
   /** The span of the deepest node this file has at or above `pointer`. */

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error -- a plain ESM build script without type declarations
 import { generatedFiles } from '../../scripts/generate.mjs';
 
 describe('generated files', () => {
   it('are up to date with src/profile/schema.ts (run `npm run generate` if this fails)', async () => {
-    const files = (await (generatedFiles as () => Promise<Record<string, string>>)());
+    const files = await (generatedFiles as () => Promise<Record<string, string>>)();
     expect(Object.keys(files).sort()).toEqual([
       'README.md',
       'schemas/profile.schema.json',

@@ -179,3 +179,21 @@ describe('validateProfile: semantic checks', () => {
     ]);
   });
 });
+
+describe('validateProfile: numbers YAML reads where text was meant', () => {
+  it('says to quote a telephone number with a leading zero', async () => {
+    const report = await check(
+      ENGLAND_MINIMAL.replace(
+        '  name: Riverside Support Ltd\n',
+        '  name: R\n  contact:\n    telephone: 01632960214\n',
+      ),
+    );
+    expect(report.errors.map((d) => [d.code, d.message, d.hint])).toEqual([
+      [
+        'KP_TYPE',
+        '`organisation.contact.telephone` must be text, but YAML reads `01632960214` as a number.',
+        "Put it in quotes: '01632960214'.",
+      ],
+    ]);
+  });
+});

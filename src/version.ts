@@ -1,11 +1,24 @@
-/** keypolicy's own version, read once from package.json (it is recorded in registers and shown by --version). */
-import { readFileSync } from 'node:fs';
+/** keypolicy's own version and install folder, found from wherever this code was built to. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+/** The package root (holding package.json, schemas/ and templates/): the nearest folder up with our package.json. */
+function findPackageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'package.json');
+    if (existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'keypolicy') {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('keypolicy: cannot find its own package.json');
+    dir = parent;
+  }
+}
 
-export const VERSION: string = pkg.version;
+export const PACKAGE_ROOT: string = findPackageRoot();
 
-/** The package root (the folder holding package.json, schemas/ and templates/). */
-export const PACKAGE_ROOT: string = new URL('..', import.meta.url).pathname;
+export const VERSION: string = (
+  JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

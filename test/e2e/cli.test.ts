@@ -123,8 +123,11 @@ describe('keypolicy (the real binary)', () => {
     expect(readFileSync(path.join(dir, 'profile.schema.json'), 'utf8')).toBe(printed.stdout);
   });
 
-  it('schema --out into a missing folder is an environment error (exit 3), not a stack trace', () => {
-    const result = keypolicy(['schema', '--out', 'no/such/folder/schema.json'], tempDir());
+  it('schema --out creates the folder, and an unwritable place is an environment error (exit 3)', () => {
+    const dir = tempDir({ 'a-file': '' });
+    expect(keypolicy(['schema', '--out', 'new/folder/schema.json'], dir).status).toBe(0);
+    expect(existsSync(path.join(dir, 'new/folder/schema.json'))).toBe(true);
+    const result = keypolicy(['schema', '--out', 'a-file/schema.json'], dir);
     expect(result.status).toBe(3);
     expect(result.stderr).toContain('KP_IO');
     expect(result.stderr).not.toMatch(/\n\s+at /);

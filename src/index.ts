@@ -1,0 +1,12 @@
+/** keypolicy's library API: what the CLI is a thin shell over, for tests and integrations. */
+export { main } from './cli/main.js';
+export type { Io, Output } from './cli/io.js';
+export { runInit, type InitFlags } from './commands/init.js';
+export { runSchema } from './commands/schema.js';
+export { runValidate, type ValidateOptions } from './commands/validate.js';
+export { ExitCode, KeypolicyError, type Diagnostic, type Severity } from './errors.js';
+export { loadMergedProfile, type MergedProfile } from './profile/extends.js';
+export type { Profile } from './profile/schema.js';
+export { starterProfileYaml, type StarterOptions } from './profile/starter.js';
+export { validateProfile, type ProfileReport } from './profile/validate.js';
+export { VERSION } from './version.js';

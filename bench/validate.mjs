@@ -17,7 +17,10 @@ function timeProcess(args) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const result = spawnSync(process.execPath, ['bin/keypolicy.js', ...args], { cwd: root, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['bin/keypolicy.js', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     times.push(performance.now() - start);
     if (result.status !== 0) throw new Error(`keypolicy ${args.join(' ')} failed:\n${result.stderr}`);
   }
@@ -45,5 +48,7 @@ for (let i = 0; i < 200; i++) {
 console.log(`keypolicy validate benchmark (${runs} runs each, ${profile})`);
 console.log(`  node -e 0 (bare node start)        median ${fmt(median(baseline))}`);
 console.log(`  keypolicy --help                   median ${fmt(median(help))}`);
-console.log(`  keypolicy validate PROFILE         median ${fmt(median(validate))}  min ${fmt(Math.min(...validate))}  max ${fmt(Math.max(...validate))}  (budget 0.300 s)`);
+console.log(
+  `  keypolicy validate PROFILE         median ${fmt(median(validate))}  min ${fmt(Math.min(...validate))}  max ${fmt(Math.max(...validate))}  (budget 0.300 s)`,
+);
 console.log(`  validateProfile() in-process, warm median ${fmt(median(warm))}`);

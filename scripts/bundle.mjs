@@ -18,7 +18,9 @@ await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS packages call require() for Node's built-in modules.
-  banner: { js: "import { createRequire as __kpCreateRequire } from 'node:module'; const require = __kpCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __kpCreateRequire } from 'node:module'; const require = __kpCreateRequire(import.meta.url);",
+  },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -1,12 +1,20 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../src/cli/main.js';
 import type { Io } from '../src/cli/io.js';
 
+const made: string[] = [];
+
+/** Remove the folders `tempDir` made (test/setup.ts runs it after each test file). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A fresh temporary folder holding `files` (relative path → contents). */
 export function tempDir(files: Record<string, string | Uint8Array> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'keypolicy-test-'));
+  made.push(dir);
   for (const [name, contents] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), contents);

@@ -27,28 +27,21 @@ async function ask(flags: InitFlags): Promise<StarterOptions> {
     message: 'Organisation name',
     validate: (v) => v.trim() !== '' || 'Please enter a name',
   });
-  const nation = await select({
-    message: 'Nation',
-    choices: [
-      { name: 'England (regulator: CQC)', value: 'england' as const },
-      { name: 'Wales (regulator: CIW)', value: 'wales' as const },
-    ],
-  });
-  const service = await select({
-    message: 'Service type',
-    choices: [
-      { name: 'Supported living', value: 'supported-living' as const },
-      { name: 'Care home', value: 'care-home' as const },
-      { name: 'Domiciliary care', value: 'domiciliary' as const },
-    ],
-  });
-  const term = await select({
-    message: 'What do you call the role?',
-    choices: [
-      { name: 'Key worker', value: 'key' as const },
-      { name: 'Link worker', value: 'link' as const },
-    ],
-  });
+  const choose = <T extends string>(message: string, choices: [string, T][]) =>
+    select({ message, choices: choices.map(([label, value]) => ({ name: label, value })) });
+  const nation = await choose('Nation', [
+    ['England (regulator: CQC)', 'england'],
+    ['Wales (regulator: CIW)', 'wales'],
+  ]);
+  const service = await choose('Service type', [
+    ['Supported living', 'supported-living'],
+    ['Care home', 'care-home'],
+    ['Domiciliary care', 'domiciliary'],
+  ]);
+  const term = await choose('What do you call the role?', [
+    ['Key worker', 'key'],
+    ['Link worker', 'link'],
+  ]);
   const sharedRole = await confirm({ message: 'Is key working a shared (joint) role?', default: false });
   return { ...flags, name: name.trim(), nation, service, term, sharedRole };
 }

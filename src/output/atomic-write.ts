@@ -4,7 +4,17 @@ import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, KeypolicyError } from '../errors.js';
 
-const ENVIRONMENT_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR', 'EDQUOT']);
+const ENVIRONMENT_CODES = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'ENOSPC',
+  'EROFS',
+  'ENOTDIR',
+  'EEXIST',
+  'EISDIR',
+  'EDQUOT',
+]);
 
 /** A file-system failure as the user's problem (exit 3), or the original error when it is a bug. */
 function ioError(file: string, error: unknown): unknown {
@@ -26,7 +36,10 @@ export async function writeFileAtomic(
   contents: string | Uint8Array,
   options: { exclusive?: boolean } = {},
 ): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   try {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(temporary, contents, { flag: 'wx' });
@@ -39,7 +52,10 @@ export async function writeFileAtomic(
     else await rename(temporary, file);
   } catch (error) {
     if (options.exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new KeypolicyError('KP_EXISTS', `${file} already exists.`, { hint: 'Use --force to overwrite it.', cause: error });
+      throw new KeypolicyError('KP_EXISTS', `${file} already exists.`, {
+        hint: 'Use --force to overwrite it.',
+        cause: error,
+      });
     }
     throw ioError(file, error);
   } finally {

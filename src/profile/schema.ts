@@ -37,19 +37,15 @@ const months = (description: string, min: number, max: number, defaultValue: num
 
 const closed = { additionalProperties: false } as const;
 
-const Person = (description: string) =>
-  Type.Object(
-    {
-      firstName: text('First (given) name.'),
-      lastName: text('Last (family) name.'),
-      jobTitle: Type.Optional(
-        text('Job title as it should appear in documents, if different from the role.'),
-      ),
-      email: Type.Optional(text('Work e-mail address.', { format: 'email' })),
-      telephone: Type.Optional(text('Work telephone number.')),
-    },
-    { ...closed, description },
-  );
+const personFields = {
+  firstName: text('First (given) name.'),
+  lastName: text('Last (family) name.'),
+  jobTitle: Type.Optional(text('Job title as it should appear in documents, if different from the role.')),
+  email: Type.Optional(text('Work e-mail address.', { format: 'email' })),
+  telephone: Type.Optional(text('Work telephone number.')),
+};
+
+const Person = (description: string) => Type.Object(personFields, { ...closed, description });
 
 const Organisation = Type.Object(
   {
@@ -130,13 +126,7 @@ const People = Type.Object(
     manager: Type.Optional(
       Type.Object(
         {
-          firstName: text('First (given) name.'),
-          lastName: text('Last (family) name.'),
-          jobTitle: Type.Optional(
-            text('Job title as it should appear in documents, if different from the role.'),
-          ),
-          email: Type.Optional(text('Work e-mail address.', { format: 'email' })),
-          telephone: Type.Optional(text('Work telephone number.')),
+          ...personFields,
           socialCareWalesRegistration: Type.Optional(
             text('The manager’s Social Care Wales registration number.'),
           ),

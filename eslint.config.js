@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/profile/generated/', 'test/e2e/invalid/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'src/generated/', 'test/e2e/invalid/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

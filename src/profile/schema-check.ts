@@ -1,8 +1,8 @@
 /** Validate stage, part 1: check a merged profile against the JSON Schema and explain ajv's findings in plain English. */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
-import * as generated from './generated/profile-validators.js';
-import { rootSchema, schemaAt, type SchemaNode } from './schema-lookup.js';
+import * as generated from '../generated/schema-validators.js';
+import { loadSchema, schemaAt, type SchemaName, type SchemaNode } from './schema-lookup.js';
 import {
   displayPath,
   escapePointer,
@@ -15,10 +15,14 @@ import {
 type Schema = SchemaNode;
 
 type Validator = ValidateFunction;
-const { strict: strictValidator, lenient: lenientValidator } = generated as unknown as {
-  strict: Validator;
-  lenient: Validator;
-};
+const validators = generated as unknown as Record<'strict' | 'lenient' | 'frontMatter', Validator>;
+
+/** Which generated validator checks which document, and the schema its errors refer to. */
+const CHECKS = {
+  profile: { validate: validators.strict, schema: 'profile' },
+  'profile-lenient': { validate: validators.lenient, schema: 'profile' },
+  template: { validate: validators.frontMatter, schema: 'template' },
+} as const satisfies Record<string, { validate: Validator; schema: SchemaName }>;
 
 /** The subschema at a schema path such as `/properties/nation` (the form ajv reports). */
 function schemaAtPath(root: Schema, schemaPath: string): Schema | undefined {
@@ -97,7 +101,7 @@ function explain(error: ErrorObject, ctx: Context): DiagnosticInit | undefined {
       const missing = String(params.missingProperty);
       const child = `${pointer}/${escapePointer(missing)}`;
       const reason = conditionReason(error, ctx.root);
-      const childSchema = schemaAt(child);
+      const childSchema = schemaAt(child, ctx.root);
       const where = displayPath(pointer) ? `under \`${displayPath(pointer)}:\`` : 'at the top level';
       return {
         code: 'KP_REQUIRED',
@@ -272,13 +276,13 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => e.keyword !== 'if' && !dropped.has(e));
 }
 
-/** Check `data` against the profile schema (leniently for an `abstract: true` base). */
+/** Check `data` against a schema (`profile-lenient` for an `abstract: true` base); findings in plain English. */
 export function checkAgainstSchema(
   data: unknown,
-  options: { lenient: boolean; wrote: Context['wrote'] },
+  options: { check: keyof typeof CHECKS; wrote: Context['wrote'] },
 ): DiagnosticInit[] {
-  const root = rootSchema();
-  const validate = options.lenient ? lenientValidator : strictValidator;
+  const { validate, schema } = CHECKS[options.check];
+  const root = loadSchema(schema);
   if (validate(data)) return [];
   // The generated validators are not verbose (a third of the code); recover what `verbose` would give.
   const errors = (validate.errors ?? []).map((error) => ({

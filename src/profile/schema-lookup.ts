@@ -4,20 +4,32 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../version.js';
 import { pointerSegments } from './source.js';
 
-/** The generated schema file (kept identical to src/profile/schema.ts by a test). */
-export const PROFILE_SCHEMA_FILE = path.join(PACKAGE_ROOT, 'schemas', 'profile.schema.json');
+/** The generated schema files (kept identical to their TypeBox sources by a test). */
+export const schemaFile = (name: SchemaName): string =>
+  path.join(PACKAGE_ROOT, 'schemas', `${name}.schema.json`);
+export const PROFILE_SCHEMA_FILE = schemaFile('profile');
 
+export type SchemaName = 'profile' | 'template';
 export type SchemaNode = Record<string, unknown>;
 
-let root: SchemaNode | undefined;
+const loaded = new Map<SchemaName, SchemaNode>();
 
-/** The profile schema as plain JSON, read once per process. */
-export const rootSchema = (): SchemaNode =>
-  (root ??= JSON.parse(readFileSync(PROFILE_SCHEMA_FILE, 'utf8')) as SchemaNode);
+/** A schema as plain JSON, read once per process. */
+export function loadSchema(name: SchemaName): SchemaNode {
+  let schema = loaded.get(name);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(schemaFile(name), 'utf8')) as SchemaNode;
+    loaded.set(name, schema);
+  }
+  return schema;
+}
+
+/** The profile schema. */
+export const rootSchema = (): SchemaNode => loadSchema('profile');
 
 /** The subschema that describes the value at `pointer`, following properties, items and unions. */
-export function schemaAt(pointer: string): SchemaNode | undefined {
-  let schema: SchemaNode | undefined = rootSchema();
+export function schemaAt(pointer: string, root: SchemaNode = rootSchema()): SchemaNode | undefined {
+  let schema: SchemaNode | undefined = root;
   for (const segment of pointerSegments(pointer)) {
     const union = (schema.anyOf ?? schema.oneOf) as SchemaNode[] | undefined;
     if (union) schema = union.find((s) => s.type === 'object') ?? union[0];

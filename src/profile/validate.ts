@@ -43,7 +43,7 @@ export async function validateProfile(file: string): Promise<ProfileReport> {
       return `\`${truncate(typeof value === 'string' ? value : (text ?? JSON.stringify(value)))}\``;
     };
     const findings = [
-      ...checkAgainstSchema(merged.data, { lenient: abstract, wrote }),
+      ...checkAgainstSchema(merged.data, { check: abstract ? 'profile-lenient' : 'profile', wrote }),
       ...(await checkSemantics({
         data: merged.data,
         folderOf: (pointer) => path.dirname(originOf(merged, pointer).file),

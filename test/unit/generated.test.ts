@@ -8,7 +8,8 @@ describe('generated files', () => {
     expect(Object.keys(files).sort()).toEqual([
       'README.md',
       'schemas/profile.schema.json',
-      'src/profile/generated/profile-validators.js',
+      'schemas/template.schema.json',
+      'src/generated/schema-validators.js',
     ]);
     const stale = Object.entries(files)
       .filter(([file, text]) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8') !== text)

@@ -17,3 +17,6 @@ export const ALLOCATION_CRITERIA = [
   'continuity',
 ] as const;
 export const SELECTION_METHODS = ['chosen-by-person', 'chosen-with-person', 'allocated-then-agreed'] as const;
+
+export type Nation = (typeof NATIONS)[number];
+export type ServiceType = (typeof SERVICE_TYPES)[number];

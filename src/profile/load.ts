@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
-import { FORBIDDEN_KEYS, SourceFile } from './source.js';
+import { FORBIDDEN_KEYS, SourceFile, sourceFromText } from './source.js';
 import { explainYaml } from './yaml-errors.js';
 
 /** Profiles are a few KB; anything this large is a mistake or an attack, and is not parsed. */
@@ -21,18 +21,8 @@ export interface LoadedFile {
 }
 
 /** A diagnostic for a file that has no usable text (missing, too large, not UTF-8). */
-function fileDiagnostic(
-  file: string,
-  code: string,
-  message: string,
-  hint: string,
-  text = '',
-  offset = 0,
-): Diagnostic {
-  const lines = new LineCounter();
-  lines.addNewLine(0);
-  for (const match of text.matchAll(/\n/g)) lines.addNewLine(match.index + 1);
-  return new SourceFile(file, text, lines).diagnosticAt([offset, offset + 1], { code, message, hint });
+function fileDiagnostic(file: string, code: string, message: string, hint: string, text = '', offset = 0): Diagnostic {
+  return sourceFromText(file, text).diagnosticAt([offset, offset + 1], { code, message, hint });
 }
 
 /** Offset of the first byte that starts an invalid UTF-8 sequence, or -1 (RFC 3629: no overlongs, no surrogates). */

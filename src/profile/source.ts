@@ -1,5 +1,5 @@
 /** A parsed YAML file that remembers where every value came from, so diagnostics can point at it. */
-import { isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Document } from 'yaml';
 import type { Diagnostic, Severity } from '../errors.js';
 
 interface NodeSpan {
@@ -161,4 +161,12 @@ export class SourceFile {
     const span = this.spans.get(pointer);
     return span ? this.text.slice(span.value[0], span.value[1]) : undefined;
   }
+}
+
+/** A SourceFile for plain text (no YAML structure): diagnostics by offset only. */
+export function sourceFromText(file: string, text: string): SourceFile {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (const match of text.matchAll(/\n/g)) lines.addNewLine(match.index + 1);
+  return new SourceFile(file, text, lines);
 }

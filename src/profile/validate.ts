@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { loadMergedProfile, originOf, type MergedProfile } from './extends.js';
 import type { PlainObject } from './load.js';
+import { resolveProfile, type ResolvedProfile } from './resolve.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { checkSemantics } from './semantic-check.js';
 import type { DiagnosticInit } from './source.js';
@@ -16,6 +17,8 @@ export interface ProfileReport {
   data?: PlainObject;
   /** True for an `abstract: true` base, which is validated leniently and never built. */
   abstract: boolean;
+  /** The profile ready to build: present when it has no errors and is not abstract. */
+  resolved?: ResolvedProfile;
 }
 
 const byPosition = (a: Diagnostic, b: Diagnostic) =>
@@ -25,6 +28,9 @@ function truncate(text: string, max = 60): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
+
+/** Paths in a profile are relative to the file that wrote them (a base profile's logo to the base). */
+const folderOf = (merged: MergedProfile) => (pointer: string) => path.dirname(originOf(merged, pointer).file);
 
 function locate(merged: MergedProfile, finding: DiagnosticInit): Diagnostic {
   return originOf(merged, finding.pointer).diagnostic(finding);
@@ -46,17 +52,22 @@ export async function validateProfile(file: string): Promise<ProfileReport> {
       ...checkAgainstSchema(merged.data, { check: abstract ? 'profile-lenient' : 'profile', wrote }),
       ...(await checkSemantics({
         data: merged.data,
-        folderOf: (pointer) => path.dirname(originOf(merged, pointer).file),
+        folderOf: folderOf(merged),
       })),
     ];
     found.push(...findings.map((f) => locate(merged, f)));
   }
   found.sort(byPosition);
+  const errors = found.filter((d) => d.severity === 'error');
+  const buildable = merged && errors.length === 0 && !abstract;
   return {
     file: absolute,
-    errors: found.filter((d) => d.severity === 'error'),
+    errors,
     warnings: found.filter((d) => d.severity === 'warning'),
     ...(merged ? { data: merged.data } : {}),
     abstract,
+    ...(buildable
+      ? { resolved: resolveProfile(absolute, merged.data, folderOf(merged)) }
+      : {}),
   };
 }

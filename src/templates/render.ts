@@ -1,0 +1,241 @@
+/** Render stage: a template + a resolved profile → the policy's Markdown, strictly and with values as data. */
+import Handlebars from 'handlebars';
+import { addMonths, formatUkDate } from '../dates.js';
+import type { Diagnostic } from '../errors.js';
+import type { PlainObject } from '../profile/load.js';
+import type { ResolvedProfile } from '../profile/resolve.js';
+import { sourceFromText } from '../profile/source.js';
+import { escapeExpression, escapeMarkdown, expressionText } from './escape.js';
+import { policyHelpers } from './helpers.js';
+import type { Partial, Template } from './packs.js';
+
+/** A policy larger than this is a runaway template, not a policy. */
+export const MAX_POLICY_BYTES = 2 * 1024 * 1024;
+
+export interface PolicyDates {
+  /** The date of the version being rendered (YYYY-MM-DD). */
+  version: string;
+  /** The review interval that applies to this policy, in months. */
+  reviewIntervalMonths: number;
+}
+
+export interface RenderedPolicy {
+  id: string;
+  templateVersion: string;
+  /** The title as plain text, in the profile's vocabulary. */
+  title: string;
+  markdown: string;
+  /** The template file it came from. */
+  file: string;
+}
+
+type Escape = (value: unknown) => string;
+
+/**
+ * Handlebars escapes `{{value}}` through one global function, captured when a template is first run;
+ * every render compiles afresh inside this swap, so values are Markdown-escaped and nothing else changes.
+ */
+function withEscape<T>(escape: Escape, run: () => T): T {
+  const utils = Handlebars.Utils as { escapeExpression: Escape };
+  const original = utils.escapeExpression;
+  utils.escapeExpression = escape;
+  try {
+    return run();
+  } finally {
+    utils.escapeExpression = original;
+  }
+}
+
+/** Placeholders that templates written for other policy systems use (`{{org_field_name}}` …). */
+function foreignFields(profile: ResolvedProfile, dates: PolicyDates): PlainObject {
+  const data = profile.data as PlainObject & {
+    organisation: { name: string; legalName?: string; address?: { lines: string[]; postcode?: string } };
+    registration?: Record<string, string>;
+    people?: Record<string, { firstName: string; lastName: string } | undefined>;
+  };
+  const manager = profile.nation === 'wales' ? data.people?.manager : data.people?.registeredManager;
+  const registration =
+    profile.nation === 'wales' ? data.registration?.ciwServiceId : data.registration?.cqcLocationId;
+  const address = data.organisation.address;
+  return {
+    org_field_name: data.organisation.name,
+    org_field_legal_name: data.organisation.legalName ?? data.organisation.name,
+    org_field_logo: new Handlebars.SafeString(
+      profile.logo ? `![${escapeMarkdown(data.organisation.name)} logo](keypolicy:logo)` : '',
+    ),
+    org_field_registration_no: registration ?? '',
+    org_field_address: address ? [...address.lines, address.postcode ?? ''].filter(Boolean).join(', ') : '',
+    org_field_registered_manager_first_name: manager?.firstName ?? '',
+    org_field_registered_manager_last_name: manager?.lastName ?? '',
+    org_field_responsible_individual_first_name: data.people?.responsibleIndividual?.firstName ?? '',
+    org_field_responsible_individual_last_name: data.people?.responsibleIndividual?.lastName ?? '',
+    last_update_date: formatUkDate(dates.version),
+    next_review_date: formatUkDate(addMonths(dates.version, dates.reviewIntervalMonths)),
+    current_year: dates.version.slice(0, 4),
+  };
+}
+
+/** What a template can read: the profile with defaults, the derived vocabulary and regulator, the dates. */
+export function templateContext(profile: ResolvedProfile, dates: PolicyDates): PlainObject {
+  return {
+    ...profile.data,
+    vocabulary: profile.vocabulary,
+    variant: profile.variant,
+    regulatory: profile.regulatory,
+    regulator: profile.regulatory.regulator,
+    approvers: profile.approvers,
+    owner: profile.owner,
+    dates: {
+      version: dates.version,
+      nextReview: addMonths(dates.version, dates.reviewIntervalMonths),
+      reviewIntervalMonths: dates.reviewIntervalMonths,
+    },
+    ...foreignFields(profile, dates),
+  };
+}
+
+function handlebarsFor(profile: ResolvedProfile, partials: ReadonlyMap<string, Partial>): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper(policyHelpers(profile.vocabulary, Handlebars.SafeString));
+  for (const partial of partials.values()) hb.registerPartial(partial.name, partial.text);
+  return hb;
+}
+
+/** `{{{raw}}}` and `{{& raw}}` would insert profile values unescaped: templates may not use them. */
+function rawMustaches(body: string): { line: number; column: number }[] {
+  const found: { line: number; column: number }[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const n = node as { type?: string; escaped?: boolean; loc?: { start: { line: number; column: number } } };
+    if (n.type === 'MustacheStatement' && n.escaped === false && n.loc) found.push(n.loc.start);
+    for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
+  };
+  visit(Handlebars.parse(body));
+  return found;
+}
+
+type At = (
+  bodyLine: number,
+  column: number,
+  length: number,
+  code: string,
+  message: string,
+  hint: string,
+) => Diagnostic;
+
+/** Diagnostics at a (1-based) line and (0-based) column of a template's body, reported as file positions. */
+function locator(template: Template): At {
+  const source = sourceFromText(template.file, `${'\n'.repeat(template.bodyLine - 1)}${template.body}`);
+  return (bodyLine, column, length, code, message, hint) => {
+    let offset = 0;
+    for (let line = 1; line < template.bodyLine + bodyLine - 1; line++)
+      offset = source.text.indexOf('\n', offset) + 1;
+    return source.diagnosticAt([offset + column, offset + column + length], { code, message, hint });
+  };
+}
+
+/** Where in the template file an error happened, and what the person should do about it. */
+function templateError(template: Template, error: unknown): Diagnostic {
+  const at = locator(template);
+  const message = error instanceof Error ? error.message : String(error);
+  const e = error as { lineNumber?: number; column?: number };
+  const missing = /^"([^"]+)" not defined in/.exec(message);
+  if (missing && e.lineNumber !== undefined && e.column !== undefined) {
+    const lineText = template.body.split('\n')[e.lineNumber - 1] ?? '';
+    const field = /^[@\w./\-[\]]+/.exec(lineText.slice(e.column))?.[0] ?? missing[1] ?? '';
+    return at(
+      e.lineNumber,
+      e.column,
+      field.length,
+      'KP_TEMPLATE',
+      `The template reads \`${field}\`, which this profile does not have.`,
+      'Check the name against the profile schema (`keypolicy schema`); wrap optional fields in `{{#if …}}`. `keypolicy templates --check` finds such mistakes before any profile does.',
+    );
+  }
+  const parse = /^Parse error on line (\d+):\n.*\n(-*)\^\n(.*)/s.exec(message);
+  if (parse) {
+    return at(
+      Number(parse[1]),
+      Math.max(0, (parse[2] ?? '').length),
+      1,
+      'KP_TEMPLATE',
+      `The template is not valid Handlebars: ${(parse[3] ?? '').split('\n')[0]}.`,
+      'Check that every {{#if}}, {{#each}} and {{#unless}} has its closing {{/…}}, and that braces are balanced.',
+    );
+  }
+  if (error instanceof RangeError) {
+    return at(
+      1,
+      0,
+      1,
+      'KP_TEMPLATE',
+      'The template never finishes: a partial includes itself, directly or indirectly.',
+      'Remove the loop between the partials.',
+    );
+  }
+  const helper = /^Missing helper: "([^"]+)"/.exec(message);
+  const hint = helper
+    ? 'The helpers are listed in the README (worker, Workers, person, plan, term, date, every, list, eq, and, or, not, markdown, …).'
+    : 'Check the expression at this line.';
+  const line = e.lineNumber ?? 1;
+  return at(
+    line,
+    e.column ?? 0,
+    1,
+    'KP_TEMPLATE',
+    `The template failed: ${message.split('\n')[0] ?? message}`,
+    hint,
+  );
+}
+
+/** Render one template for one profile. Every problem comes back as a diagnostic naming the template line. */
+export function renderPolicy(
+  template: Template,
+  partials: ReadonlyMap<string, Partial>,
+  profile: ResolvedProfile,
+  dates: PolicyDates,
+): { policy?: RenderedPolicy; diagnostics: Diagnostic[] } {
+  const context = templateContext(profile, dates);
+  try {
+    const raw = rawMustaches(template.body);
+    if (raw.length > 0) {
+      const at = locator(template);
+      return {
+        diagnostics: raw.map(({ line, column }) =>
+          at(
+            line,
+            column,
+            3,
+            'KP_TEMPLATE',
+            'Triple braces `{{{…}}}` (or `{{&…}}`) would insert a value without escaping it.',
+            'Use `{{…}}`; for a field that is meant to carry Markdown, use `{{markdown field}}`.',
+          ),
+        ),
+      };
+    }
+    const hb = handlebarsFor(profile, partials);
+    const markdown = withEscape(escapeExpression, () => hb.compile(template.body, { strict: true })(context));
+    const title = withEscape(expressionText, () => hb.compile(template.title, { strict: true })(context))
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (markdown.length > MAX_POLICY_BYTES) {
+      return {
+        diagnostics: [
+          templateError(
+            template,
+            new Error(
+              `The policy came out at ${Math.round(markdown.length / 1024 / 1024)} MB of text; a policy may be at most 2 MB.`,
+            ),
+          ),
+        ],
+      };
+    }
+    return {
+      policy: { id: template.id, templateVersion: template.version, title, markdown, file: template.file },
+      diagnostics: [],
+    };
+  } catch (error) {
+    return { diagnostics: [templateError(template, error)] };
+  }
+}

@@ -169,7 +169,7 @@ export function resolveProfile(
       people: terminology.people ?? (terminology.person ? pluralise(person) : defaultPeople),
       plan,
       plans: pluralise(plan),
-      manager: wales ? 'manager' : 'registered manager',
+      manager: terminology.manager ?? (wales ? 'manager' : 'registered manager'),
       regulatedAs: REGULATED_AS[nation][serviceType],
     },
     regulatory: regulatoryData(nation),

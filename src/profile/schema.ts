@@ -174,6 +174,11 @@ const Terminology = Type.Object(
       ),
     ),
     people: Type.Optional(text('Override the plural of `person` (e.g. "residents").')),
+    manager: Type.Optional(
+      text(
+        'Override the title of the manager accountable for care (default "registered manager" in England, "manager" in Wales).',
+      ),
+    ),
     plan: Type.Optional(
       text(
         'Override the name of the person’s plan (default "care plan", "support plan" or, in Wales, "personal plan").',
@@ -306,6 +311,11 @@ const KeyWorking = Type.Object(
     training: Type.Optional(Training),
     sections: Type.Optional(Sections),
     tasks: Type.Optional(Tasks),
+    localArrangements: Type.Optional(
+      text(
+        'A paragraph of your own about local arrangements, in Markdown (bold, italics, lists and https links are kept; HTML is not). The only profile field read as Markdown: every other value is shown exactly as written.',
+      ),
+    ),
     relatedPolicies: Type.Optional(
       Type.Array(RelatedPolicy, {
         default: [],

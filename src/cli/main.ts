@@ -5,6 +5,9 @@ import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../profile/enums.js';
 import { VERSION } from '../version.js';
 import { colours, processIo, type Io } from './io.js';
 
+/** Commander accumulator for repeatable options. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 function program(io: Io, setExit: (code: ExitCode) => void): Command {
   const cli = new Command('keypolicy')
     .description(
@@ -63,6 +66,40 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       const { runValidate } = await import('../commands/validate.js');
       setExit(await runValidate({ profiles, json: options.json }, io));
     });
+
+  cli
+    .command('templates')
+    .description('list the available policy templates, their versions and the variants each applies to')
+    .argument(
+      '[profile]',
+      'a profile whose template packs to include (default: ./keypolicy.yaml, if it exists)',
+    )
+    .option(
+      '--templates <dir>',
+      'an extra template pack folder (repeatable; later packs override earlier ones by id)',
+      collect,
+      [],
+    )
+    .option('--json', 'print one JSON document on stdout: { valid, templates: [...], diagnostics: [...] }')
+    .option(
+      '--check',
+      'also check every field each template reads against the profile schema; exit 1 on a mistake',
+    )
+    .addHelpText(
+      'after',
+      '\nThe built-in pack comes first, then the profile’s `templates:` packs, then each --templates DIR.\n' +
+        'A template without front matter is a foreign template: its id is its file name and it applies to every variant.\n\n' +
+        'Examples:\n  keypolicy templates\n  keypolicy templates --templates ./our-pack --check',
+    )
+    .action(
+      async (
+        profile: string | undefined,
+        options: { templates: string[]; json?: boolean; check?: boolean },
+      ) => {
+        const { runTemplates } = await import('../commands/templates.js');
+        setExit(await runTemplates({ ...options, ...(profile ? { profile } : {}) }, io));
+      },
+    );
 
   cli
     .command('schema')

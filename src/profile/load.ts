@@ -21,7 +21,14 @@ export interface LoadedFile {
 }
 
 /** A diagnostic for a file that has no usable text (missing, too large, not UTF-8). */
-function fileDiagnostic(file: string, code: string, message: string, hint: string, text = '', offset = 0): Diagnostic {
+function fileDiagnostic(
+  file: string,
+  code: string,
+  message: string,
+  hint: string,
+  text = '',
+  offset = 0,
+): Diagnostic {
   return sourceFromText(file, text).diagnosticAt([offset, offset + 1], { code, message, hint });
 }
 

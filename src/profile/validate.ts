@@ -66,8 +66,6 @@ export async function validateProfile(file: string): Promise<ProfileReport> {
     warnings: found.filter((d) => d.severity === 'warning'),
     ...(merged ? { data: merged.data } : {}),
     abstract,
-    ...(buildable
-      ? { resolved: resolveProfile(absolute, merged.data, folderOf(merged)) }
-      : {}),
+    ...(buildable ? { resolved: resolveProfile(absolute, merged.data, folderOf(merged)) } : {}),
   };
 }

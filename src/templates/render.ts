@@ -101,8 +101,37 @@ function handlebarsFor(profile: ResolvedProfile, partials: ReadonlyMap<string, P
   return hb;
 }
 
+/** A title is plain text (a file name and document metadata come from it), so nothing is escaped. */
+function plainTitle(hb: typeof Handlebars, title: string, context: PlainObject, strict: boolean): string {
+  return withEscape(expressionText, () => hb.compile(title, { strict })(context))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A template's title for listing, in key or link worker terms, without a profile. */
+export function renderTitle(template: Template, worker: 'key' | 'link'): string {
+  const term = `${worker} worker`;
+  const vocabulary = {
+    worker: term,
+    workers: `${term}s`,
+    person: 'person',
+    people: 'people',
+    plan: 'plan',
+    plans: 'plans',
+    manager: 'manager',
+    regulatedAs: '',
+  };
+  const hb = Handlebars.create();
+  hb.registerHelper(policyHelpers(vocabulary, Handlebars.SafeString));
+  try {
+    return plainTitle(hb, template.title, {}, false);
+  } catch {
+    return template.title;
+  }
+}
+
 /** `{{{raw}}}` and `{{& raw}}` would insert profile values unescaped: templates may not use them. */
-function rawMustaches(body: string): { line: number; column: number }[] {
+export function rawMustaches(body: string): { line: number; column: number }[] {
   const found: { line: number; column: number }[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -216,9 +245,7 @@ export function renderPolicy(
     }
     const hb = handlebarsFor(profile, partials);
     const markdown = withEscape(escapeExpression, () => hb.compile(template.body, { strict: true })(context));
-    const title = withEscape(expressionText, () => hb.compile(template.title, { strict: true })(context))
-      .replace(/\s+/g, ' ')
-      .trim();
+    const title = plainTitle(hb, template.title, context, true);
     if (markdown.length > MAX_POLICY_BYTES) {
       return {
         diagnostics: [

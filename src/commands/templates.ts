@@ -1,0 +1,87 @@
+/** `keypolicy templates [PROFILE] [--templates DIR]... [--json] [--check]` */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { colours, type Io } from '../cli/io.js';
+import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
+import { ExitCode } from '../errors.js';
+import { validateProfile } from '../profile/validate.js';
+import { checkTemplates } from '../templates/check.js';
+import { loadTemplates, type Template } from '../templates/packs.js';
+import { renderTitle } from '../templates/render.js';
+import { DEFAULT_PROFILE } from './validate.js';
+
+export interface TemplatesOptions {
+  profile?: string;
+  templates?: string[];
+  json?: boolean;
+  check?: boolean;
+}
+
+/** The profile's own packs, when there is a profile: every command sees the same templates. */
+async function profilePacks(options: TemplatesOptions, io: Io): Promise<{ packs: string[]; note?: string }> {
+  const file = path.resolve(io.cwd, options.profile ?? DEFAULT_PROFILE);
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return { packs: [] };
+  const report = await validateProfile(file);
+  if (report.resolved) return { packs: [...report.resolved.templatePacks] };
+  return {
+    packs: [],
+    note: `${shownPath(file, io.cwd)} is not valid, so its template packs are not listed (run keypolicy validate).`,
+  };
+}
+
+export async function runTemplates(options: TemplatesOptions, io: Io): Promise<ExitCode> {
+  const { packs, note } = await profilePacks(options, io);
+  const set = await loadTemplates([
+    ...packs,
+    ...(options.templates ?? []).map((p) => path.resolve(io.cwd, p)),
+  ]);
+  const diagnostics = options.check ? checkTemplates(set) : set.diagnostics;
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const templates = [...set.templates.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const titles = (t: Template) => [
+    ...new Set(['key', 'link'].map((term) => renderTitle(t, term as 'key' | 'link'))),
+  ];
+
+  if (options.json) {
+    const document = {
+      valid: errors.length === 0,
+      templates: templates.map((t) => ({
+        id: t.id,
+        version: t.version,
+        titles: titles(t),
+        nations: t.nations,
+        services: t.services,
+        description: t.description ?? null,
+        foreign: t.foreign,
+        file: shownPath(t.file, io.cwd),
+      })),
+      diagnostics: diagnostics.map((d) => diagnosticJson(d, io.cwd)),
+    };
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return errors.length === 0 ? ExitCode.Success : ExitCode.Invalid;
+  }
+
+  const c = colours(io, io.stdout);
+  if (note) io.stderr.write(`note: ${note}\n`);
+  for (const t of templates) {
+    io.stdout.write(
+      `${c.bold(t.id)} ${c.dim(`v${t.version}`)}${t.foreign ? c.dim(' (foreign template)') : ''}\n`,
+    );
+    io.stdout.write(`  title:    ${titles(t).join(' / ')}\n`);
+    io.stdout.write(`  nations:  ${t.nations.join(', ')}\n  services: ${t.services.join(', ')}\n`);
+    if (t.description) io.stdout.write(`  ${t.description}\n`);
+    io.stdout.write(`  ${c.dim(shownPath(t.file, io.cwd))}\n`);
+  }
+  const err = colours(io, io.stderr);
+  for (const d of diagnostics) io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
+  if (options.check) {
+    const line = `${plural(templates.length, 'template')} checked: ${plural(errors.length, 'error')}`;
+    if (errors.length === 0) io.stdout.write(`${c.green('✓')} ${line}\n`);
+    else io.stderr.write(`${err.red('✗')} ${line}\n`);
+  }
+  return errors.length === 0 ? ExitCode.Success : ExitCode.Invalid;
+}

@@ -1,0 +1,362 @@
+/**
+ * `keypolicy templates --check`: read every template's Handlebars statically and check that each field it
+ * references (inside #if, #each, #with and partials too) exists in the profile schema or the derived
+ * context, so a typo is caught before any profile meets it.
+ */
+import Handlebars from 'handlebars';
+import { closest, distance } from 'fastest-levenshtein';
+import type { Diagnostic } from '../errors.js';
+import { regulatoryData, type Vocabulary } from '../profile/resolve.js';
+import { rootSchema, type SchemaNode } from '../profile/schema-lookup.js';
+import { sourceFromText } from '../profile/source.js';
+import { policyHelpers } from './helpers.js';
+import type { Partial, Template, TemplateSet } from './packs.js';
+
+type Shape =
+  | { kind: 'object'; props: Map<string, Shape>; closed: boolean }
+  | { kind: 'array'; items: Shape }
+  | { kind: 'scalar' }
+  | { kind: 'any' };
+
+const SCALAR: Shape = { kind: 'scalar' };
+const ANY: Shape = { kind: 'any' };
+const objectShape = (entries: [string, Shape][], closed = true): Shape => ({
+  kind: 'object',
+  props: new Map(entries),
+  closed,
+});
+
+/** The shape of a JSON Schema node. */
+function fromSchema(schema: SchemaNode | undefined): Shape {
+  if (!schema) return ANY;
+  const union = (schema.anyOf ?? schema.oneOf) as SchemaNode[] | undefined;
+  if (union) return fromSchema(union.find((s) => s.type === 'object') ?? union[0]);
+  if (schema.type === 'object') {
+    const props = Object.entries((schema.properties ?? {}) as Record<string, SchemaNode>);
+    return objectShape(
+      props.map(([k, v]) => [k, fromSchema(v)]),
+      schema.additionalProperties === false,
+    );
+  }
+  if (schema.type === 'array')
+    return { kind: 'array', items: fromSchema(schema.items as SchemaNode | undefined) };
+  return SCALAR;
+}
+
+/** The shape of a value (for the data files and derived objects), merging several examples of it. */
+function fromValues(values: unknown[]): Shape {
+  const objects = values.filter(
+    (v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v),
+  );
+  if (objects.length > 0) {
+    const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
+    return objectShape(
+      keys.map((k) => [k, fromValues(objects.map((o) => o[k]).filter((v) => v !== undefined))]),
+    );
+  }
+  const arrays = values.filter(Array.isArray);
+  if (arrays.length > 0) return { kind: 'array', items: fromValues(arrays.flat()) };
+  return SCALAR;
+}
+
+const VOCABULARY_KEYS: (keyof Vocabulary)[] = [
+  'worker',
+  'workers',
+  'person',
+  'people',
+  'plan',
+  'plans',
+  'manager',
+  'regulatedAs',
+];
+const VARIANT_KEYS = [
+  'england',
+  'wales',
+  'supportedLiving',
+  'careHome',
+  'domiciliary',
+  'tenancy',
+  'nursing',
+  'sharedRole',
+  'activeOffer',
+];
+const FOREIGN_FIELDS = [
+  'org_field_name',
+  'org_field_legal_name',
+  'org_field_logo',
+  'org_field_registration_no',
+  'org_field_address',
+  'org_field_registered_manager_first_name',
+  'org_field_registered_manager_last_name',
+  'org_field_responsible_individual_first_name',
+  'org_field_responsible_individual_last_name',
+  'last_update_date',
+  'next_review_date',
+  'current_year',
+];
+
+/** Everything `templateContext` (render.ts) provides, as a shape. */
+function contextShape(): Shape {
+  const profile = fromSchema(rootSchema());
+  if (profile.kind !== 'object') return ANY;
+  const regulatory = fromValues([regulatoryData('england'), regulatoryData('wales')]);
+  const extra: [string, Shape][] = [
+    ['vocabulary', objectShape(VOCABULARY_KEYS.map((k) => [k, SCALAR]))],
+    ['variant', objectShape(VARIANT_KEYS.map((k) => [k, SCALAR]))],
+    ['regulatory', regulatory],
+    ['regulator', regulatory.kind === 'object' ? (regulatory.props.get('regulator') ?? ANY) : ANY],
+    ['approvers', { kind: 'array', items: SCALAR }],
+    ['owner', SCALAR],
+    ['dates', objectShape(['version', 'nextReview', 'reviewIntervalMonths'].map((k) => [k, SCALAR]))],
+    ...FOREIGN_FIELDS.map((k): [string, Shape] => [k, SCALAR]),
+  ];
+  return objectShape([...profile.props, ...extra]);
+}
+
+const BUILT_IN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
+
+interface Node {
+  type: string;
+  loc?: { start: { line: number; column: number } };
+  [key: string]: unknown;
+}
+interface PathNode extends Node {
+  original: string;
+  parts: string[];
+  depth: number;
+  data: boolean;
+}
+
+interface Scope {
+  shape: Shape;
+  blockParams: Map<string, Shape>;
+}
+
+/** Statically check one template (and the partials it includes). */
+export function checkTemplate(template: Template, partials: ReadonlyMap<string, Partial>): Diagnostic[] {
+  const helperNames = new Set([
+    ...BUILT_IN_HELPERS,
+    ...Object.keys(policyHelpers({} as Vocabulary, Handlebars.SafeString)),
+  ]);
+  const root = contextShape();
+  const diagnostics: Diagnostic[] = [];
+
+  const report = (
+    file: string,
+    text: string,
+    firstLine: number,
+    node: Node,
+    length: number,
+    message: string,
+    hint: string,
+  ) => {
+    const source = sourceFromText(file, text);
+    const line = (node.loc?.start.line ?? 1) + firstLine - 1;
+    let offset = 0;
+    for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
+    const column = node.loc?.start.column ?? 0;
+    diagnostics.push(
+      source.diagnosticAt([offset + column, offset + column + length], {
+        code: 'KP_TEMPLATE_FIELD',
+        message,
+        hint,
+      }),
+    );
+  };
+
+  const walkSource = (
+    file: string,
+    text: string,
+    body: string,
+    firstLine: number,
+    scopes: Scope[],
+    seenPartials: Set<string>,
+  ) => {
+    let ast: Node;
+    try {
+      ast = Handlebars.parse(body) as unknown as Node;
+    } catch {
+      return; // Syntax errors are reported when the template is rendered.
+    }
+
+    const resolvePath = (
+      path: PathNode,
+      stack: Scope[],
+    ): { shape: Shape; problem?: string; near?: string } => {
+      if (path.data) {
+        // @root.x reads from the top; @index, @key, @first, @last are loop data.
+        if (path.parts[0] === 'root') return walkParts(root, path.parts.slice(1));
+        return { shape: SCALAR };
+      }
+      const scope = stack[Math.max(0, stack.length - 1 - path.depth)] as Scope;
+      const [first, ...rest] = path.parts;
+      if (first !== undefined && path.depth === 0 && scope.blockParams.has(first)) {
+        return walkParts(scope.blockParams.get(first) as Shape, rest);
+      }
+      return walkParts(scope.shape, path.parts);
+    };
+
+    const walkParts = (start: Shape, parts: string[]): { shape: Shape; problem?: string; near?: string } => {
+      let shape = start;
+      for (const [index, part] of parts.entries()) {
+        if (shape.kind === 'any') return { shape: ANY };
+        if (shape.kind === 'array') {
+          if (part === 'length') shape = SCALAR;
+          else if (/^\d+$/.test(part)) shape = shape.items;
+          else return { shape: ANY, problem: parts.slice(0, index + 1).join('.') };
+          continue;
+        }
+        if (shape.kind === 'scalar') return { shape: ANY, problem: parts.slice(0, index + 1).join('.') };
+        const next = shape.props.get(part);
+        if (next) shape = next;
+        else if (!shape.closed) return { shape: ANY };
+        else {
+          const candidates = [...shape.props.keys()];
+          const guess = candidates.length ? closest(part, candidates) : undefined;
+          const near =
+            guess && distance(part, guess) <= Math.max(2, Math.floor(guess.length / 3))
+              ? [...parts.slice(0, index), guess].join('.')
+              : undefined;
+          return { shape: ANY, problem: parts.slice(0, index + 1).join('.'), ...(near ? { near } : {}) };
+        }
+      }
+      return { shape };
+    };
+
+    const checkPath = (path: PathNode, stack: Scope[]): Shape => {
+      const { shape, problem, near } = resolvePath(path, stack);
+      if (problem) {
+        report(
+          file,
+          text,
+          firstLine,
+          path,
+          path.original.length,
+          `\`${path.original}\` is not a field a profile can have${near ? `; did you mean \`${near}\`?` : '.'}`,
+          'Templates read the profile (see `keypolicy schema`) plus vocabulary, variant, regulatory, regulator, approvers, owner and dates.',
+        );
+      }
+      return shape;
+    };
+
+    const checkExpression = (node: Node, stack: Scope[]): Shape => {
+      if (node.type === 'PathExpression') return checkPath(node as PathNode, stack);
+      if (node.type === 'SubExpression') {
+        checkCall(node, stack);
+        return SCALAR;
+      }
+      return SCALAR; // literals
+    };
+
+    const checkArguments = (node: Node, stack: Scope[]) => {
+      for (const param of (node.params as Node[] | undefined) ?? []) checkExpression(param, stack);
+      const pairs = (node.hash as { pairs?: { value: Node }[] } | undefined)?.pairs ?? [];
+      for (const pair of pairs) checkExpression(pair.value, stack);
+    };
+
+    /** A mustache or subexpression: a helper call, or a field to read. */
+    const checkCall = (node: Node, stack: Scope[]) => {
+      const path = node.path as PathNode;
+      const hasArguments =
+        ((node.params as unknown[] | undefined)?.length ?? 0) > 0 || node.hash !== undefined;
+      const simple =
+        path.type === 'PathExpression' && path.parts.length === 1 && path.depth === 0 && !path.data;
+      if (simple && helperNames.has(path.original)) return checkArguments(node, stack);
+      if (hasArguments) {
+        report(
+          file,
+          text,
+          firstLine,
+          path,
+          path.original.length,
+          `\`${path.original}\` is not a helper keypolicy knows.`,
+          'Check the helper’s name (see the README’s list of helpers).',
+        );
+        return checkArguments(node, stack);
+      }
+      checkExpression(path, stack);
+    };
+
+    const walk = (node: Node | undefined, stack: Scope[]): void => {
+      if (!node) return;
+      switch (node.type) {
+        case 'Program':
+          for (const statement of node.body as Node[]) walk(statement, stack);
+          return;
+        case 'MustacheStatement':
+          return checkCall(node, stack);
+        case 'BlockStatement': {
+          const name = (node.path as PathNode).original;
+          const params = (node.params as Node[] | undefined) ?? [];
+          const program = node.program as Node | undefined;
+          const names = (program?.blockParams as string[] | undefined) ?? [];
+          if (name === 'each' || name === 'with') {
+            const shape = params[0] ? checkExpression(params[0], stack) : ANY;
+            // #each over a list gives its items; over a mapping, values of any shape.
+            const inner = name === 'each' ? (shape.kind === 'array' ? shape.items : ANY) : shape;
+            const blockParams = new Map<string, Shape>();
+            if (names[0]) blockParams.set(names[0], inner);
+            if (names[1]) blockParams.set(names[1], SCALAR);
+            walk(program, [...stack, { shape: inner, blockParams }]);
+            walk(node.inverse as Node | undefined, stack);
+            return;
+          }
+          checkCall(node, stack);
+          walk(program, stack);
+          walk(node.inverse as Node | undefined, stack);
+          return;
+        }
+        case 'PartialStatement':
+        case 'PartialBlockStatement': {
+          const name = (node.name as PathNode).original;
+          const partial = partials.get(name);
+          if (!partial) {
+            report(
+              file,
+              text,
+              firstLine,
+              node,
+              name.length + 3,
+              `The partial \`${name}\` does not exist in any pack.`,
+              'Add it to a pack’s partials/ folder, or fix the name.',
+            );
+            return;
+          }
+          if (!template.partials.includes(name) && file === template.file) {
+            report(
+              file,
+              text,
+              firstLine,
+              node,
+              name.length + 3,
+              `The partial \`${name}\` is used but not listed in the front matter’s \`partials\`.`,
+              'Add it to `partials:` so readers of the template know what it depends on.',
+            );
+          }
+          if (seenPartials.has(name)) return;
+          walkSource(partial.file, partial.text, partial.text, 1, stack, new Set([...seenPartials, name]));
+          return;
+        }
+        default:
+          return;
+      }
+    };
+    walk(ast, scopes);
+  };
+
+  const text = `${'\n'.repeat(template.bodyLine - 1)}${template.body}`;
+  walkSource(
+    template.file,
+    text,
+    template.body,
+    template.bodyLine,
+    [{ shape: root, blockParams: new Map() }],
+    new Set(),
+  );
+  return diagnostics;
+}
+
+/** Check every template of a set; diagnostics from loading the packs come first. */
+export function checkTemplates(set: TemplateSet): Diagnostic[] {
+  return [...set.diagnostics, ...[...set.templates.values()].flatMap((t) => checkTemplate(t, set.partials))];
+}

@@ -36,6 +36,38 @@ function locate(merged: MergedProfile, finding: DiagnosticInit): Diagnostic {
   return originOf(merged, finding.pointer).diagnostic(finding);
 }
 
+/**
+ * Every id in `policies` should name a template of the built-in pack or the profile's own packs. Only a
+ * warning: `build --templates DIR` may still supply it. The template engine is loaded only when needed.
+ */
+async function checkPolicyIds(merged: MergedProfile, findings: DiagnosticInit[]): Promise<DiagnosticInit[]> {
+  const policies = merged.data.policies;
+  if (
+    !Array.isArray(policies) ||
+    findings.some((f) => f.pointer.startsWith('/policies') || f.pointer.startsWith('/templates'))
+  ) {
+    return [];
+  }
+  const packs = Array.isArray(merged.data.templates) ? (merged.data.templates as string[]) : [];
+  const { loadTemplates } = await import('../templates/packs.js');
+  const set = await loadTemplates(
+    packs.map((pack, i) => path.resolve(folderOf(merged)(`/templates/${i}`), pack)),
+  );
+  return policies.flatMap((entry: unknown, index) => {
+    const id = typeof entry === 'string' ? entry : (entry as { id?: unknown }).id;
+    if (typeof id !== 'string' || set.templates.has(id)) return [];
+    return [
+      {
+        code: 'KP_POLICY_UNKNOWN',
+        severity: 'warning' as const,
+        pointer: typeof entry === 'string' ? `/policies/${index}` : `/policies/${index}/id`,
+        message: `No template has the id \`${id}\` in the built-in pack or this profile's \`templates\` packs.`,
+        hint: `Available: ${[...set.templates.keys()].map((k) => `\`${k}\``).join(', ')}. \`keypolicy templates\` lists them; a build fails unless --templates supplies it.`,
+      },
+    ];
+  });
+}
+
 /** Validate one profile and report every problem at once. Never throws for bad input. */
 export async function validateProfile(file: string): Promise<ProfileReport> {
   const absolute = path.resolve(file);
@@ -56,6 +88,7 @@ export async function validateProfile(file: string): Promise<ProfileReport> {
       })),
     ];
     found.push(...findings.map((f) => locate(merged, f)));
+    found.push(...(await checkPolicyIds(merged, findings)).map((f) => locate(merged, f)));
   }
   found.sort(byPosition);
   const errors = found.filter((d) => d.severity === 'error');

@@ -27,7 +27,7 @@ describe('keypolicy (the real binary)', () => {
   it('has complete help for the program and every command', () => {
     const main = keypolicy(['--help'], root);
     expect(main.status).toBe(0);
-    for (const command of ['init', 'validate', 'schema']) {
+    for (const command of ['init', 'validate', 'schema', 'templates']) {
       expect(main.stdout).toContain(command);
       const help = keypolicy([command, '--help'], root);
       expect(help.status).toBe(0);
@@ -131,6 +131,42 @@ describe('keypolicy (the real binary)', () => {
     expect(result.status).toBe(3);
     expect(result.stderr).toContain('KP_IO');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('keypolicy templates', () => {
+  it('lists the built-in template and a pack’s, with versions and variants, as JSON', () => {
+    const dir = tempDir({
+      'pack/ours.md':
+        '---\nid: ours\ntitle: Our {{WorkerTitle}} Rota\nversion: 2.1.0\nnations: [wales]\n---\nText\n',
+    });
+    const result = keypolicy(['templates', '--json', '--templates', 'pack'], dir);
+    expect(result.status).toBe(0);
+    const listing = JSON.parse(result.stdout) as {
+      templates: { id: string; version: string; titles: string[]; nations: string[] }[];
+    };
+    expect(listing.templates.map((t) => [t.id, t.version, t.titles, t.nations])).toEqual([
+      ['key-worker-policy', '1.0.0', ['Key Worker Policy', 'Link Worker Policy'], ['england', 'wales']],
+      ['ours', '2.1.0', ['Our Key Worker Rota', 'Our Link Worker Rota'], ['wales']],
+    ]);
+  });
+
+  it('--check exits 1 and points at a field no profile has', () => {
+    const dir = tempDir({
+      'pack/typo.md': '---\nid: typo\ntitle: T\nversion: 1.0.0\n---\nHello {{organisation.nmae}}\n',
+    });
+    const result = keypolicy(['templates', '--check', '--templates', 'pack'], dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('pack/typo.md:6:9 error KP_TEMPLATE_FIELD');
+    expect(result.stderr).toContain('did you mean `organisation.name`?');
+  });
+
+  it('includes the packs a profile lists', () => {
+    const dir = tempDir({
+      'keypolicy.yaml': `${ENGLAND_MINIMAL}templates: [house]\n`,
+      'house/rota.md': '---\nid: rota\ntitle: Rota\nversion: 1.0.0\n---\nText\n',
+    });
+    expect(keypolicy(['templates'], dir).stdout).toContain('rota v1.0.0');
   });
 });
 

@@ -197,3 +197,16 @@ describe('validateProfile: numbers YAML reads where text was meant', () => {
     ]);
   });
 });
+
+describe('validateProfile: policies', () => {
+  it('warns about a policy id no pack provides, and accepts one from the profile’s own pack', async () => {
+    const report = await check(`${ENGLAND_MINIMAL}policies: [key-worker-policy, mystery-policy]\n`);
+    expect(report.warnings.map((d) => [d.code, d.path, d.line])).toEqual([
+      ['KP_POLICY_UNKNOWN', 'policies[1]', 12],
+    ]);
+    const withPack = await check(`${ENGLAND_MINIMAL}templates: [pack]\npolicies: [mystery-policy]\n`, {
+      'pack/mystery.md': '---\nid: mystery-policy\ntitle: Mystery\nversion: 1.0.0\n---\nText\n',
+    });
+    expect(withPack.warnings).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { profileReference } from './profile-reference.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -56,7 +56,10 @@ export async function generatedFiles() {
     'schemas/profile.schema.json': `${JSON.stringify(schema, null, 2)}\n`,
     'schemas/template.schema.json': `${JSON.stringify(templateSchema, null, 2)}\n`,
     'src/generated/schema-validators.js': validators,
-    'README.md': await format(newReadme, { parser: 'markdown', printWidth: 110, proseWrap: 'preserve' }),
+    'README.md': await format(newReadme, {
+      ...(await resolveConfig(`${root}/README.md`)),
+      parser: 'markdown',
+    }),
   };
 }
 

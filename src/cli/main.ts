@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, KeypolicyError } from '../errors.js';
 import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../profile/enums.js';
 import { VERSION } from '../version.js';
+import type { BuildFlags } from '../commands/build.js';
 import { colours, processIo, type Io } from './io.js';
 
 /** Commander accumulator for repeatable options. */
@@ -65,6 +66,37 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
     .action(async (profiles: string[], options: { json?: boolean }) => {
       const { runValidate } = await import('../commands/validate.js');
       setExit(await runValidate({ profiles, json: options.json }, io));
+    });
+
+  cli
+    .command('build')
+    .description('build the policies of one or more profiles to PDF, DOCX, HTML and Markdown')
+    .argument('[profile...]', 'profile files (default: ./keypolicy.yaml)')
+    .option('-o, --out <dir>', 'output folder; each organisation gets OUT/<slug>/', 'policies')
+    .option('-f, --format <list>', 'comma-separated formats: pdf, docx, html, md', 'pdf,docx,html')
+    .option('--policy <id>', 'build only this template id (repeatable); any available template', collect, [])
+    .option(
+      '--templates <dir>',
+      'an extra template pack folder (repeatable; later packs override earlier ones by id)',
+      collect,
+      [],
+    )
+    .option('--date <YYYY-MM-DD>', 'the date of this version (default: SOURCE_DATE_EPOCH, else today)')
+    .option(
+      '--browser <path>',
+      'Chrome or Chromium to print PDFs with (default: KEYPOLICY_BROWSER, CHROME_PATH, then the system’s)',
+    )
+    .option('--json', 'print one JSON document on stdout: every file written, with its sha256')
+    .option('--quiet', 'print only errors')
+    .addHelpText(
+      'after',
+      '\nOutput: OUT/<organisation slug>/<policy>.<format>, e.g. policies/riverside-support-ltd/key-worker-policy.pdf.\n' +
+        'Exit codes: 0 built, 1 a profile or template is wrong, 2 usage error, 3 no browser for PDF or an unwritable folder.\n\n' +
+        'Examples:\n  keypolicy build\n  keypolicy build clients/a.yaml clients/b.yaml --format pdf,docx --out dist/policies\n  keypolicy build --format md --date 2026-04-01 --json',
+    )
+    .action(async (profiles: string[], options: Omit<BuildFlags, 'profiles'>) => {
+      const { runBuild } = await import('../commands/build.js');
+      setExit(await runBuild({ ...options, profiles }, io));
     });
 
   cli

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything keypolicy and its tests need on a fresh machine, then the npm dependencies.
+# On Debian/Ubuntu as root it installs what is missing with apt-get: Chromium (for PDF), fonts,
+# LibreOffice Writer (the tests open every DOCX in it) and poppler/qpdf (the tests read PDFs back).
+# Elsewhere it says what to install. It never downloads a browser of its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+have_browser() {
+  [ -n "${KEYPOLICY_BROWSER:-}" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ||
+    command -v google-chrome-stable >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1
+}
+have_browser || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi 'Liberation Sans' || missing+=(fonts-liberation2 fonts-dejavu-core)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${missing[*]} with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install ${missing[*]} (for example: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
+npm ci --no-audit --no-fund

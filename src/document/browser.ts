@@ -1,0 +1,172 @@
+/** Finding and launching Chromium for PDF output, the way mature tools do, without downloading one. */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { ExitCode, KeypolicyError } from '../errors.js';
+
+/** Environment variables that may name a browser, in the order they are tried. */
+const BROWSER_VARIABLES = ['KEYPOLICY_BROWSER', 'CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH'];
+
+const SYSTEM_BROWSERS: Partial<Record<NodeJS.Platform, string[]>> = {
+  // Debian's /usr/bin/chromium is a shell wrapper; the binary behind it starts faster.
+  linux: [
+    '/usr/lib/chromium/chromium',
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome-stable',
+    '/usr/bin/google-chrome',
+    '/snap/bin/chromium',
+  ],
+  darwin: [
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
+  ],
+  win32: [
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+  ],
+};
+
+const INSTALL_HINT =
+  'Install one and run again: on Debian or Ubuntu `sudo apt-get install chromium`; elsewhere, where downloads are allowed, `npx @puppeteer/browsers install chrome@stable`. Or name a browser with --browser PATH or KEYPOLICY_BROWSER.';
+
+const isFile = (file: string) => {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** Browsers puppeteer's own installer put in its cache (~/.cache/puppeteer). */
+function puppeteerCache(env: Record<string, string | undefined>): string[] {
+  const root = env.PUPPETEER_CACHE_DIR ?? path.join(homedir(), '.cache', 'puppeteer');
+  const found: string[] = [];
+  for (const product of ['chrome', 'chromium']) {
+    const dir = path.join(root, product);
+    if (!existsSync(dir)) continue;
+    for (const build of readdirSync(dir).sort().reverse()) {
+      for (const binary of [
+        'chrome-linux64/chrome',
+        'chrome-linux/chrome',
+        'chrome-mac-x64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing',
+        'chrome-win64/chrome.exe',
+      ]) {
+        found.push(path.join(dir, build, binary));
+      }
+    }
+  }
+  return found;
+}
+
+/** The browser to use: an explicit path, then the environment, the system's, then puppeteer's cache. */
+export function findBrowser(explicit: string | undefined, env: Record<string, string | undefined>): string {
+  if (explicit !== undefined) {
+    if (isFile(explicit)) return explicit;
+    throw new KeypolicyError(
+      'KP_BROWSER_NOT_FOUND',
+      `The browser given with --browser does not exist: ${explicit}`,
+      {
+        exitCode: ExitCode.Environment,
+        hint: INSTALL_HINT,
+      },
+    );
+  }
+  for (const variable of BROWSER_VARIABLES) {
+    const value = env[variable];
+    if (!value) continue;
+    if (isFile(value)) return value;
+    throw new KeypolicyError(
+      'KP_BROWSER_NOT_FOUND',
+      `${variable} names a browser that does not exist: ${value}`,
+      {
+        exitCode: ExitCode.Environment,
+        hint: INSTALL_HINT,
+      },
+    );
+  }
+  const candidate = [...(SYSTEM_BROWSERS[process.platform] ?? []), ...puppeteerCache(env)].find(isFile);
+  if (candidate) return candidate;
+  throw new KeypolicyError(
+    'KP_BROWSER_NOT_FOUND',
+    'PDF output needs Chrome or Chromium, and none was found.',
+    {
+      exitCode: ExitCode.Environment,
+      hint: INSTALL_HINT,
+    },
+  );
+}
+
+/**
+ * Launch flags: no sandbox as root (Chromium refuses otherwise), and nothing that reaches the network —
+ * the host-resolver rule leaves Chromium no name it can look up.
+ */
+const LAUNCH_ARGS = [
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
+  '--disable-extensions',
+  '--disable-features=Translate,MediaRouter,OptimizationHints',
+  '--disable-quic',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--font-render-hinting=none',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
+];
+
+/** A browser for one build: launched on first use, closed once at the end. */
+export class BrowserSession {
+  private browser: Promise<Browser> | undefined;
+  private profileDir: string | undefined;
+
+  constructor(
+    private readonly executable: string,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  get(): Promise<Browser> {
+    this.browser ??= this.launch();
+    return this.browser;
+  }
+
+  private async launch(): Promise<Browser> {
+    const puppeteer = await import('puppeteer-core');
+    this.profileDir = mkdtempSync(path.join(tmpdir(), 'keypolicy-chromium-'));
+    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    try {
+      return await puppeteer.launch({
+        executablePath: this.executable,
+        headless: true,
+        pipe: true,
+        userDataDir: this.profileDir,
+        args: [...LAUNCH_ARGS, ...(root ? ['--no-sandbox'] : [])],
+        timeout: this.timeoutMs,
+        protocolTimeout: this.timeoutMs * 2,
+      });
+    } catch (error) {
+      throw new KeypolicyError(
+        'KP_BROWSER_FAILED',
+        `The browser at ${this.executable} could not be started.`,
+        {
+          exitCode: ExitCode.Environment,
+          hint: `${error instanceof Error ? error.message.split('\n')[0] : String(error)}. ${INSTALL_HINT}`,
+          cause: error,
+        },
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    const browser = this.browser;
+    this.browser = undefined;
+    if (browser) await (await browser.catch(() => undefined))?.close().catch(() => undefined);
+    if (this.profileDir) rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}

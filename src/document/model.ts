@@ -1,0 +1,206 @@
+/**
+ * The one document model: a rendered policy's Markdown parsed once, headings numbered, links made safe,
+ * plus the controlled-document parts (control table, history, sign-off, footer). HTML, PDF and DOCX are
+ * all drawn from it, so they carry the same words, numbering and tables.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Heading, Parent, Root, RootContent } from 'mdast';
+import { formatUkDate } from '../dates.js';
+import type { ResolvedProfile } from '../profile/resolve.js';
+import { sniffImage } from '../profile/semantic-check.js';
+import type { RenderedPolicy } from '../templates/render.js';
+import { parseMarkdown } from './markdown.js';
+
+export interface Approval {
+  name: string;
+  role: string;
+  date: string;
+}
+
+/** What the register knows about the version being built. */
+export interface VersionInfo {
+  version: string;
+  status: 'draft' | 'approved';
+  /** The date of this version (YYYY-MM-DD). */
+  date: string;
+  /** The approval date, when approved. */
+  effectiveDate?: string;
+  /** Effective date + interval when approved; version date + interval (provisional) for a draft. */
+  nextReviewDate: string;
+  approvals: Approval[];
+  /** Roles that must sign. */
+  approverRoles: string[];
+  history: HistoryEntry[];
+}
+
+export interface HistoryEntry {
+  version: string;
+  date: string;
+  summary: string;
+  approvedBy?: string;
+}
+
+export interface Logo {
+  data: Buffer;
+  mime: 'image/png' | 'image/jpeg' | 'image/svg+xml';
+}
+
+export interface ControlRow {
+  label: string;
+  value: string;
+}
+
+export interface SignOffRow {
+  role: string;
+  /** Empty for a draft: the paper-style blank lines are drawn instead. */
+  name: string;
+  date: string;
+}
+
+export interface PolicyDocument {
+  title: string;
+  lang: 'en-GB';
+  draft: boolean;
+  organisation: { name: string; registrations: ControlRow[] };
+  logo?: Logo;
+  brandColour: string;
+  /** The policy body, headings numbered ("2.1 …"), links limited to http, https and mailto. */
+  body: Root;
+  control: ControlRow[];
+  history: HistoryEntry[];
+  signOff: SignOffRow[];
+  footer: { title: string; version: string; uncontrolled: boolean; copyright: string };
+  metadata: { title: string; author: string; subject: string; date: string };
+}
+
+const SAFE_LINK = /^(https?:|mailto:)/i;
+
+/** Number every heading (1, 1.1, 1.1.1 …) by its depth below the shallowest one. */
+function numberHeadings(root: Root): void {
+  const headings = root.children.filter((n): n is Heading => n.type === 'heading');
+  if (headings.length === 0) return;
+  const top = Math.min(...headings.map((h) => h.depth));
+  const counters: number[] = [];
+  for (const heading of headings) {
+    const level = heading.depth - top;
+    counters.length = level + 1;
+    counters[level] = (counters[level] ?? 0) + 1;
+    for (let i = 0; i < level; i++) counters[i] ??= 1;
+    heading.children.unshift({ type: 'text', value: `${counters.join('.')} ` });
+  }
+}
+
+/**
+ * Only http, https and mailto links survive; any other link becomes its text. Raw HTML is shown as text
+ * and images other than the organisation's logo are dropped: a document never reaches out.
+ */
+function makeSafe(node: Parent): void {
+  const replaced: RootContent[] = [];
+  for (const child of node.children) {
+    // Reference-style links are resolved by nobody here: keep their text, drop the definitions.
+    if (child.type === 'definition' || child.type === 'imageReference') continue;
+    if (child.type === 'linkReference') {
+      makeSafe(child);
+      replaced.push(...(child as Parent).children);
+      continue;
+    }
+    if (child.type === 'link' && !SAFE_LINK.test(child.url)) {
+      makeSafe(child);
+      replaced.push(...(child.children as RootContent[]));
+      continue;
+    }
+    if (child.type === 'html') {
+      replaced.push({ type: 'text', value: child.value });
+      continue;
+    }
+    if (child.type === 'image' && child.url !== 'keypolicy:logo') continue;
+    if ('children' in child) makeSafe(child);
+    replaced.push(child);
+  }
+  (node as { children: RootContent[] }).children = replaced;
+}
+
+const MIME = { png: 'image/png', jpeg: 'image/jpeg', svg: 'image/svg+xml' } as const;
+
+async function readLogo(file: string | undefined): Promise<Logo | undefined> {
+  if (!file) return undefined;
+  const kind = await sniffImage(file);
+  return kind ? { data: await readFile(file), mime: MIME[kind] } : undefined;
+}
+
+interface ProfileFacts {
+  organisation: { name: string; brandColour?: string };
+  registration?: Record<string, string | undefined>;
+  documentControl?: { uncontrolledWhenPrinted?: boolean; copyright?: string };
+}
+
+/** The regulator's identifiers, labelled as the regulator names them. */
+function registrations(profile: ResolvedProfile): ControlRow[] {
+  const r = (profile.data as unknown as ProfileFacts).registration ?? {};
+  const rows: [string, string | undefined][] =
+    profile.nation === 'wales'
+      ? [
+          ['CIW service registration', r.ciwServiceId],
+          ['CIW provider registration', r.ciwProviderId],
+        ]
+      : [
+          ['CQC location ID', r.cqcLocationId],
+          ['CQC provider ID', r.cqcProviderId],
+        ];
+  return rows
+    .filter((row): row is [string, string] => Boolean(row[1]))
+    .map(([label, value]) => ({ label, value }));
+}
+
+/** Assemble the document model for one policy and version. */
+export async function buildDocument(
+  policy: RenderedPolicy,
+  profile: ResolvedProfile,
+  version: VersionInfo,
+): Promise<PolicyDocument> {
+  const facts = profile.data as unknown as ProfileFacts;
+  const body = parseMarkdown(policy.markdown);
+  makeSafe(body);
+  numberHeadings(body);
+  const draft = version.status === 'draft';
+  const approvedBy = version.approvals.map((a) => `${a.name} (${a.role})`).join('; ');
+  const name = facts.organisation.name;
+  return {
+    title: policy.title,
+    lang: 'en-GB',
+    draft,
+    organisation: { name, registrations: registrations(profile) },
+    ...(await readLogo(profile.logo).then((logo) => (logo ? { logo } : {}))),
+    brandColour: facts.organisation.brandColour ?? '#1f4e79',
+    body,
+    control: [
+      { label: 'Version', value: version.version },
+      { label: 'Status', value: draft ? 'Draft' : 'Approved' },
+      {
+        label: 'Effective date',
+        value: version.effectiveDate ? formatUkDate(version.effectiveDate) : 'On approval',
+      },
+      { label: 'Owner', value: profile.owner },
+      {
+        label: draft ? 'Approver' : 'Approved by',
+        value: draft ? version.approverRoles.join('; ') : approvedBy,
+      },
+      {
+        label: 'Next review date',
+        value: `${formatUkDate(version.nextReviewDate)}${draft ? ' (provisional)' : ''}`,
+      },
+    ],
+    history: version.history,
+    signOff: version.approverRoles.map((role) => {
+      const approval = version.approvals.find((a) => a.role.toLowerCase() === role.toLowerCase());
+      return { role, name: approval?.name ?? '', date: approval ? formatUkDate(approval.date) : '' };
+    }),
+    footer: {
+      title: policy.title,
+      version: `Version ${version.version}${draft ? ' DRAFT' : ''}`,
+      uncontrolled: facts.documentControl?.uncontrolledWhenPrinted !== false,
+      copyright: facts.documentControl?.copyright ?? `© ${name}`,
+    },
+    metadata: { title: policy.title, author: name, subject: `${policy.title} — ${name}`, date: version.date },
+  };
+}

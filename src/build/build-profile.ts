@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { BrowserSession } from '../document/browser.js';
 import { renderHtml } from '../document/html.js';
-import { buildDocument } from '../document/model.js';
+import { buildDocument, type PolicyDocument } from '../document/model.js';
 import type { Diagnostic } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { slugify } from '../output/paths.js';
@@ -11,6 +11,7 @@ import type { ResolvedProfile } from '../profile/resolve.js';
 import { initialVersion } from '../register/initial-version.js';
 import { escapeMarkdown } from '../templates/escape.js';
 import { renderProfilePolicies } from '../templates/policies.js';
+import type { RenderedPolicy } from '../templates/render.js';
 
 export const FORMATS = ['pdf', 'docx', 'html', 'md'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -59,10 +60,19 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
   const files: WrittenFile[] = [];
   for (const policy of policies) {
     const version = initialVersion(options.date, interval, [...profile.approvers]);
-    const doc = await buildDocument(policy, profile, version);
     const name = slugify(policy.title, 'policy');
-    for (const format of options.formats) {
-      const contents = await renderFormat(format, doc, policy.markdown, options);
+    // The model is needed for every format but Markdown; built once, drawn many times.
+    const doc = options.formats.some((f) => f !== 'md')
+      ? await buildDocument(policy, profile, version)
+      : undefined;
+    // Formats render side by side: Chromium prints in its own process while this one writes the DOCX.
+    const rendered = await Promise.all(
+      options.formats.map(async (format) => ({
+        format,
+        contents: await renderFormat(format, doc, policy, options),
+      })),
+    );
+    for (const { format, contents } of rendered) {
       const file = path.join(options.out, slug, `${name}.${format}`);
       await writeFileAtomic(file, contents);
       files.push({
@@ -79,13 +89,13 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
 
 async function renderFormat(
   format: Format,
-  doc: Awaited<ReturnType<typeof buildDocument>>,
-  markdown: string,
+  doc: PolicyDocument | undefined,
+  policy: RenderedPolicy,
   options: BuildOptions,
 ): Promise<string | Buffer> {
+  if (format === 'md') return `# ${escapeMarkdown(policy.title)}\n\n${policy.markdown.trimEnd()}\n`;
+  if (!doc) throw new Error('the document model is built for every format but Markdown');
   switch (format) {
-    case 'md':
-      return `# ${escapeMarkdown(doc.title)}\n\n${markdown.trimEnd()}\n`;
     case 'html':
       return renderHtml(doc);
     case 'pdf': {

@@ -64,8 +64,10 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   );
   // Found before any work, so a missing browser fails fast with exit 3; launched only on the first PDF.
   const executable = formats.includes('pdf') ? findBrowser(flags.browser, io.env) : undefined;
-  let session: BrowserSession | undefined;
-  const browser = () => (session ??= new BrowserSession(executable as string));
+  // Chromium starts while the profiles are validated and rendered: most of its launch time is hidden.
+  const session = executable ? new BrowserSession(executable) : undefined;
+  session?.warmUp();
+  const browser = () => session as BrowserSession;
 
   const outcomes: Outcome[] = [];
   const slugs = new Map<string, string>();

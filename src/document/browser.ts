@@ -163,10 +163,34 @@ export class BrowserSession {
     }
   }
 
+  /** Start the browser now, in the background, so it is ready when the first PDF is printed. */
+  warmUp(): void {
+    this.get().catch(() => undefined);
+  }
+
+  /** Stop the browser. Its profile is a throw-away folder, so it is killed rather than shut down politely. */
   async close(): Promise<void> {
-    const browser = this.browser;
+    const pending = this.browser;
     this.browser = undefined;
-    if (browser) await (await browser.catch(() => undefined))?.close().catch(() => undefined);
-    if (this.profileDir) rmSync(this.profileDir, { recursive: true, force: true });
+    const browser = await pending?.catch(() => undefined);
+    const child = browser?.process();
+    if (child?.pid !== undefined && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // puppeteer starts Chromium as a process-group leader; its helpers go with it.
+      try {
+        process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      await exited;
+    }
+    await browser?.disconnect().catch(() => undefined);
+    if (this.profileDir) {
+      try {
+        rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      } catch {
+        // A left-over temporary folder is harmless; failing the build over it would not be.
+      }
+    }
   }
 }

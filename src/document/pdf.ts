@@ -1,5 +1,4 @@
 /** PDF output: the document's HTML printed by Chromium (A4, tagged, bookmarks), then made reproducible. */
-import { PDFDocument, PDFName } from 'pdf-lib';
 import { ExitCode, KeypolicyError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { BrowserSession } from './browser.js';
@@ -25,21 +24,47 @@ function footerTemplate(doc: PolicyDocument): string {
   return `<div style="font-family:'Liberation Sans','DejaVu Sans',Arial,sans-serif;font-size:8px;width:100%;margin:0 18mm;color:#333"><div style="display:flex;justify-content:space-between"><span>${escapeHtml(doc.footer.title)} · ${escapeHtml(doc.footer.version)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>${uncontrolled}<div>${escapeHtml(doc.footer.copyright)}</div></div>`;
 }
 
-/** Fixed metadata (no clock time, no random id), so the same document gives the same bytes. */
-async function finalise(pdf: Uint8Array, doc: PolicyDocument): Promise<Buffer> {
-  const document = await PDFDocument.load(pdf, { updateMetadata: false });
-  const date = new Date(`${doc.metadata.date}T00:00:00Z`);
-  document.setTitle(doc.metadata.title, { showInWindowTitleBar: true });
-  document.setAuthor(doc.metadata.author);
-  document.setSubject(doc.metadata.subject);
-  document.setCreator('keypolicy');
-  document.setProducer(`keypolicy ${VERSION}`);
-  document.setCreationDate(date);
-  document.setModificationDate(date);
-  document.setLanguage(doc.lang);
-  document.context.trailerInfo.ID = undefined;
-  document.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
-  return Buffer.from(await document.save({ useObjectStreams: false, updateFieldAppearances: false }));
+/** A PDF text string: UTF-16BE with a byte-order mark, written as hex so no character needs escaping. */
+const pdfText = (text: string) =>
+  `<FEFF${[...text]
+    .map((c) => c.codePointAt(0) ?? 0)
+    .flatMap((cp) =>
+      cp > 0xffff ? [0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff)] : [cp],
+    )
+    .map((unit) => unit.toString(16).toUpperCase().padStart(4, '0'))
+    .join('')}>`;
+
+/**
+ * Make Chromium's PDF reproducible and describe it: its clock dates are overwritten in place (same
+ * length, so every offset stays valid), and an incremental update adds a new document-information
+ * dictionary (title, author, subject, fixed dates). Much cheaper than re-writing the file with a PDF library.
+ */
+export function finalisePdf(pdf: Uint8Array, doc: PolicyDocument): Buffer {
+  const [year, month, day] = doc.metadata.date.split('-');
+  const stamp = `${year}${month}${day}000000`;
+  let text = Buffer.from(pdf).toString('latin1');
+  text = text.replace(
+    /(\/(?:CreationDate|ModDate) \(D:)(\d{14})/g,
+    (_, prefix: string) => `${prefix}${stamp}`,
+  );
+  const trailer = /trailer\s*<<([\s\S]*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$/.exec(text);
+  const size = Number(/\/Size (\d+)/.exec(trailer?.[1] ?? '')?.[1]);
+  const root = /\/Root (\d+ \d+ R)/.exec(trailer?.[1] ?? '')?.[1];
+  if (!trailer || !size || !root) {
+    throw new KeypolicyError('KP_PDF_FAILED', 'Chromium wrote a PDF keypolicy cannot read back.', {
+      exitCode: ExitCode.Environment,
+    });
+  }
+  const info =
+    `<< /Title ${pdfText(doc.metadata.title)} /Author ${pdfText(doc.metadata.author)} /Subject ${pdfText(doc.metadata.subject)}` +
+    ` /Creator (keypolicy) /Producer (keypolicy ${VERSION}) /CreationDate (D:${stamp}Z) /ModDate (D:${stamp}Z) >>`;
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  const object = `${size} 0 obj\n${info}\nendobj\n`;
+  const xrefAt = body.length + object.length;
+  const update =
+    `${object}xref\n0 1\n0000000000 65535 f \n${size} 1\n${String(body.length).padStart(10, '0')} 00000 n \n` +
+    `trailer\n<< /Size ${size + 1} /Root ${root} /Info ${size} 0 R /Prev ${trailer[2]} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return Buffer.from(body + update, 'latin1');
 }
 
 /** Print one document. A fresh page each time: tagged PDFs embed page-local ids, so this keeps bytes stable. */
@@ -77,7 +102,7 @@ export async function renderPdf(
       tagged: true,
       timeout: timeoutMs,
     });
-    return await finalise(pdf, doc);
+    return finalisePdf(pdf, doc);
   } catch (error) {
     if (error instanceof KeypolicyError) throw error;
     throw new KeypolicyError('KP_PDF_FAILED', `Chromium could not print "${doc.title}" to PDF.`, {

@@ -131,7 +131,7 @@ export function renderTitle(template: Template, worker: 'key' | 'link'): string 
 }
 
 /** `{{{raw}}}` and `{{& raw}}` would insert profile values unescaped: templates may not use them. */
-export function rawMustaches(body: string): { line: number; column: number }[] {
+function rawMustaches(ast: hbs.AST.Program): { line: number; column: number }[] {
   const found: { line: number; column: number }[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -140,7 +140,7 @@ export function rawMustaches(body: string): { line: number; column: number }[] {
     if (n.type === 'MustacheStatement' && n.escaped === false && n.loc) found.push(n.loc.start);
     for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
   };
-  visit(Handlebars.parse(body));
+  visit(ast);
   return found;
 }
 
@@ -227,7 +227,9 @@ export function renderPolicy(
 ): { policy?: RenderedPolicy; diagnostics: Diagnostic[] } {
   const context = templateContext(profile, dates);
   try {
-    const raw = rawMustaches(template.body);
+    // Parsed once: checked for raw mustaches, then compiled.
+    const ast = Handlebars.parse(template.body);
+    const raw = rawMustaches(ast);
     if (raw.length > 0) {
       const at = locator(template);
       return {
@@ -244,7 +246,7 @@ export function renderPolicy(
       };
     }
     const hb = handlebarsFor(profile, partials);
-    const markdown = withEscape(escapeExpression, () => hb.compile(template.body, { strict: true })(context));
+    const markdown = withEscape(escapeExpression, () => hb.compile(ast, { strict: true })(context));
     const title = plainTitle(hb, template.title, context, true);
     if (markdown.length > MAX_POLICY_BYTES) {
       return {

@@ -20,7 +20,22 @@ function timeBuild(format) {
   for (let i = 0; i < runs; i++) {
     const out = mkdtempSync(path.join(tmpdir(), 'keypolicy-bench-'));
     const start = performance.now();
-    const result = spawnSync(process.execPath, ['bin/keypolicy.js', 'build', profile, '--out', out, '--format', format, '--date', '2026-04-01', '--quiet'], { cwd: root, encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [
+        'bin/keypolicy.js',
+        'build',
+        profile,
+        '--out',
+        out,
+        '--format',
+        format,
+        '--date',
+        '2026-04-01',
+        '--quiet',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
     times.push(performance.now() - start);
     rmSync(out, { recursive: true, force: true });
     if (result.status !== 0) throw new Error(`build failed:\n${result.stderr}`);
@@ -32,5 +47,7 @@ console.log(`keypolicy build benchmark (${runs} runs each, ${profile}, whole pro
 for (const format of ['pdf,docx,html', 'html', 'docx', 'md', 'pdf']) {
   const times = timeBuild(format);
   const budget = format === 'pdf,docx,html' ? '  (budget 1.200 s)' : '';
-  console.log(`  --format ${format.padEnd(14)} median ${fmt(median(times))}  min ${fmt(Math.min(...times))}  max ${fmt(Math.max(...times))}${budget}`);
+  console.log(
+    `  --format ${format.padEnd(14)} median ${fmt(median(times))}  min ${fmt(Math.min(...times))}  max ${fmt(Math.max(...times))}${budget}`,
+  );
 }

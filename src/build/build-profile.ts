@@ -1,17 +1,35 @@
-/** Build one profile's documents: render its policies, draw every format from one model, write them safely. */
+/**
+ * Build one profile: render its policies, record changed ones in the register, draw every format from
+ * one document model, write the files safely, and archive each approved edition once.
+ */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { BrowserSession } from '../document/browser.js';
 import { renderHtml } from '../document/html.js';
 import { buildDocument, type PolicyDocument } from '../document/model.js';
-import type { Diagnostic } from '../errors.js';
+import { KeypolicyError, type Diagnostic } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { slugify } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
-import { initialVersion } from '../register/initial-version.js';
+import { sourceFromText } from '../profile/source.js';
+import {
+  latestVersion,
+  loadRegister,
+  registerPathFor,
+  saveRegister,
+  withRegisterLock,
+} from '../register/register.js';
+import type { Register } from '../register/schema.js';
+import {
+  contentHash,
+  documentVersion,
+  profileSnapshot,
+  recordVersion,
+  sectionChanges,
+  type RecordOutcome,
+} from '../register/versioning.js';
 import { escapeMarkdown } from '../templates/escape.js';
-import { renderProfilePolicies } from '../templates/policies.js';
-import type { RenderedPolicy } from '../templates/render.js';
+import { renderProfilePolicies, type PolicyRendition } from '../templates/policies.js';
 
 export const FORMATS = ['pdf', 'docx', 'html', 'md'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -21,13 +39,20 @@ export interface BuildOptions {
   formats: readonly Format[];
   policies?: readonly string[];
   packs?: readonly string[];
+  /** The date a changed policy's new version gets (YYYY-MM-DD). */
   date: string;
+  /** Record nothing; fail when a policy's words differ from its latest recorded version. */
+  frozen?: boolean;
+  /** A note added to the change-log entry of every version this build records. */
+  message?: string;
   /** Launched only when a PDF is asked for. */
   browser: () => BrowserSession;
 }
 
 export interface WrittenFile {
   policy: string;
+  version: string;
+  status: 'draft' | 'approved';
   format: Format;
   file: string;
   sha256: string;
@@ -37,6 +62,8 @@ export interface WrittenFile {
 export interface ProfileBuild {
   slug: string;
   files: WrittenFile[];
+  /** What the register recorded for each policy. */
+  recorded: { policy: string; version: string; outcome: RecordOutcome }[];
   diagnostics: Diagnostic[];
 }
 
@@ -46,51 +73,161 @@ export function organisationSlug(profile: ResolvedProfile): string {
   return data.output?.slug ?? slugify(data.organisation.name);
 }
 
-export async function buildProfile(profile: ResolvedProfile, options: BuildOptions): Promise<ProfileBuild> {
-  const slug = organisationSlug(profile);
-  const { policies, diagnostics } = await renderProfilePolicies(profile, {
+/**
+ * Render each policy as the register would see it: a recorded policy is rendered with its latest
+ * version's date first, so unchanged words give the same hash; a changed one is rendered again with
+ * the build's date, the date its new version will carry.
+ */
+export async function renditions(
+  profile: ResolvedProfile,
+  register: Register,
+  options: Pick<BuildOptions, 'packs' | 'policies' | 'date' | 'frozen'>,
+): Promise<{ policies: PolicyRendition[]; diagnostics: Diagnostic[] }> {
+  const request = {
     ...(options.packs ? { packs: options.packs } : {}),
     ...(options.policies ? { policies: options.policies } : {}),
+  };
+  const first = await renderProfilePolicies(profile, {
+    ...request,
+    date: (id) => latestVersion(register, id)?.date ?? options.date,
+  });
+  if (first.diagnostics.length > 0) return first;
+  const redo = first.policies.filter((p) => {
+    const latest = latestVersion(register, p.id);
+    return latest && latest.contentHash !== contentHash(p.markdown) && latest.date !== options.date;
+  });
+  if (redo.length === 0 || options.frozen) return first;
+  const second = await renderProfilePolicies(profile, {
+    ...request,
+    policies: redo.map((p) => p.id),
     date: options.date,
   });
-  if (diagnostics.length > 0) return { slug, files: [], diagnostics };
-  const interval =
-    (profile.data as { documentControl?: { reviewIntervalMonths?: number } }).documentControl
-      ?.reviewIntervalMonths ?? 12;
-  const files: WrittenFile[] = [];
-  for (const policy of policies) {
-    const version = initialVersion(options.date, interval, [...profile.approvers]);
-    const name = slugify(policy.title, 'policy');
-    // The model is needed for every format but Markdown; built once, drawn many times.
-    const doc = options.formats.some((f) => f !== 'md')
-      ? await buildDocument(policy, profile, version)
-      : undefined;
-    // Formats render side by side: Chromium prints in its own process while this one writes the DOCX.
-    const rendered = await Promise.all(
-      options.formats.map(async (format) => ({
-        format,
-        contents: await renderFormat(format, doc, policy, options),
-      })),
-    );
-    for (const { format, contents } of rendered) {
-      const file = path.join(options.out, slug, `${name}.${format}`);
-      await writeFileAtomic(file, contents);
-      files.push({
-        policy: policy.id,
-        format,
-        file,
-        sha256: createHash('sha256').update(contents).digest('hex'),
-        bytes: Buffer.byteLength(contents),
-      });
+  if (second.diagnostics.length > 0) return second;
+  return {
+    policies: first.policies.map((p) => second.policies.find((q) => q.id === p.id) ?? p),
+    diagnostics: [],
+  };
+}
+
+function frozenDiagnostic(profile: ResolvedProfile, register: Register, policy: PolicyRendition): Diagnostic {
+  const latest = latestVersion(register, policy.id);
+  const changes = latest ? sectionChanges(latest.markdown ?? '', policy.markdown) : undefined;
+  const what = changes ? [...changes.added, ...changes.removed, ...changes.reworded].join('; ') : '';
+  return sourceFromText(profile.file, '').diagnosticAt([0, 0], {
+    code: 'KP_FROZEN',
+    message: latest
+      ? `\`${policy.id}\` has changed since version ${latest.version} was recorded${what ? ` (${what})` : ''}.`
+      : `\`${policy.id}\` has never been recorded in the register.`,
+    hint: 'Run `keypolicy build` without --frozen to record the new version, and commit the register with the change.',
+  });
+}
+
+export async function buildProfile(profile: ResolvedProfile, options: BuildOptions): Promise<ProfileBuild> {
+  const slug = organisationSlug(profile);
+  const registerFile = registerPathFor(profile.file);
+  const work = async (): Promise<ProfileBuild> => {
+    const loaded = await loadRegister(registerFile);
+    if (!loaded.register) return { slug, files: [], recorded: [], diagnostics: loaded.diagnostics };
+    const register = loaded.register;
+    const { policies, diagnostics } = await renditions(profile, register, options);
+    if (diagnostics.length > 0) return { slug, files: [], recorded: [], diagnostics };
+
+    if (options.frozen) {
+      const changed = policies.filter(
+        (p) => latestVersion(register, p.id)?.contentHash !== contentHash(p.markdown),
+      );
+      if (changed.length > 0) {
+        return {
+          slug,
+          files: [],
+          recorded: [],
+          diagnostics: changed.map((p) => frozenDiagnostic(profile, register, p)),
+        };
+      }
     }
+    const snapshot = profileSnapshot(profile.data);
+    const recorded = policies.map((p) => {
+      const { version, outcome } = recordVersion(register, {
+        id: p.id,
+        title: p.title,
+        markdown: p.markdown,
+        templateId: p.id,
+        templateVersion: p.templateVersion,
+        profile: snapshot,
+        approverRoles: p.approverRoles,
+        date: options.date,
+        ...(options.message ? { message: options.message } : {}),
+      });
+      return { policy: p.id, version: version.version, outcome };
+    });
+    if (!options.frozen && recorded.some((r) => r.outcome !== 'unchanged'))
+      await saveRegister(registerFile, register);
+
+    const files: WrittenFile[] = [];
+    for (const policy of policies) {
+      const versions = register.policies[policy.id]?.versions ?? [];
+      const version = documentVersion(versions, policy.reviewIntervalMonths);
+      files.push(...(await writePolicy(policy, profile, version, slug, options)));
+    }
+    return { slug, files, recorded, diagnostics: [] };
+  };
+  return options.frozen ? work() : withRegisterLock(registerFile, work);
+}
+
+async function writePolicy(
+  policy: PolicyRendition,
+  profile: ResolvedProfile,
+  version: ReturnType<typeof documentVersion>,
+  slug: string,
+  options: BuildOptions,
+): Promise<WrittenFile[]> {
+  const name = slugify(policy.title, 'policy');
+  // The model is needed for every format but Markdown; built once, drawn many times.
+  const doc = options.formats.some((f) => f !== 'md')
+    ? await buildDocument(policy, profile, version)
+    : undefined;
+  // Formats render side by side: Chromium prints in its own process while this one writes the DOCX.
+  const rendered = await Promise.all(
+    options.formats.map(async (format) => ({
+      format,
+      contents: await renderFormat(format, doc, policy, options),
+    })),
+  );
+  const files: WrittenFile[] = [];
+  for (const { format, contents } of rendered) {
+    const file = path.join(options.out, slug, `${name}.${format}`);
+    await writeFileAtomic(file, contents);
+    if (version.status === 'approved')
+      await archive(
+        path.join(options.out, slug, 'archive', `${name}-v${version.version}.${format}`),
+        contents,
+      );
+    files.push({
+      policy: policy.id,
+      version: version.version,
+      status: version.status,
+      format,
+      file,
+      sha256: createHash('sha256').update(contents).digest('hex'),
+      bytes: Buffer.byteLength(contents),
+    });
   }
-  return { slug, files, diagnostics: [] };
+  return files;
+}
+
+/** An approved edition is archived when first built and never overwritten. */
+async function archive(file: string, contents: string | Buffer): Promise<void> {
+  try {
+    await writeFileAtomic(file, contents, { exclusive: true });
+  } catch (error) {
+    if (!(error instanceof KeypolicyError && error.code === 'KP_EXISTS')) throw error;
+  }
 }
 
 async function renderFormat(
   format: Format,
   doc: PolicyDocument | undefined,
-  policy: RenderedPolicy,
+  policy: PolicyRendition,
   options: BuildOptions,
 ): Promise<string | Buffer> {
   if (format === 'md') return `# ${escapeMarkdown(policy.title)}\n\n${policy.markdown.trimEnd()}\n`;

@@ -3,7 +3,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, KeypolicyError } from '../errors.js';
 import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../profile/enums.js';
 import { VERSION } from '../version.js';
+import type { ApproveFlags } from '../commands/approve.js';
 import type { BuildFlags } from '../commands/build.js';
+import type { StatusFlags } from '../commands/status.js';
 import { colours, processIo, type Io } from './io.js';
 
 /** Commander accumulator for repeatable options. */
@@ -81,7 +83,15 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       collect,
       [],
     )
-    .option('--date <YYYY-MM-DD>', 'the date of this version (default: SOURCE_DATE_EPOCH, else today)')
+    .option(
+      '--date <YYYY-MM-DD>',
+      'the date a changed policy’s new version gets (default: SOURCE_DATE_EPOCH, else today)',
+    )
+    .option(
+      '--frozen',
+      'record nothing; exit 1 if any policy’s words differ from its latest recorded version (for CI)',
+    )
+    .option('--message <text>', 'a note for the change-log entry of every version this build records')
     .option(
       '--browser <path>',
       'Chrome or Chromium to print PDFs with (default: KEYPOLICY_BROWSER, CHROME_PATH, then the system’s)',
@@ -97,6 +107,65 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
     .action(async (profiles: string[], options: Omit<BuildFlags, 'profiles'>) => {
       const { runBuild } = await import('../commands/build.js');
       setExit(await runBuild({ ...options, profiles }, io));
+    });
+
+  cli
+    .command('approve')
+    .description('sign off the latest version of a policy (every required role must sign)')
+    .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
+    .requiredOption('--policy <id>', 'the policy (template id), e.g. key-worker-policy')
+    .requiredOption('--by <name>', 'the name of the person signing')
+    .requiredOption(
+      '--role <role>',
+      'the role they sign in, as documentControl.approvers names it (any case)',
+    )
+    .option('--date <YYYY-MM-DD>', 'the date of signing (default: SOURCE_DATE_EPOCH, else today)')
+    .addHelpText(
+      'after',
+      '\nThe version is approved when the last required role signs (documentControl.approvers; by default the\n' +
+        'Registered Manager in England, the Responsible Individual in Wales). Its effective date is that day and its\n' +
+        'next review date follows documentControl.reviewIntervalMonths. Build again for the signed-off edition.\n\n' +
+        'Example:\n  keypolicy approve --policy key-worker-policy --by "Gareth Pugh" --role "Responsible Individual"',
+    )
+    .action(async (profile: string | undefined, options: Omit<ApproveFlags, 'profile'>) => {
+      const { runApprove } = await import('../commands/approve.js');
+      setExit(await runApprove({ ...options, ...(profile ? { profile } : {}) }, io));
+    });
+
+  cli
+    .command('status')
+    .description('show each policy’s version in force, review dates and pending drafts, with flags for CI')
+    .argument('[profile...]', 'profile files (default: ./keypolicy.yaml)')
+    .option('--as-of <YYYY-MM-DD>', 'answer for another day, including which version was in force then')
+    .option('--due-soon-days <n>', 'how many days before a review counts as due soon', '30')
+    .option(
+      '--fail-on <flags>',
+      'exit 1 when any policy has one of these flags: overdue, due-soon, unapproved, stale',
+    )
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      '\nFlags: overdue (the version in force is past its review date), due-soon, unapproved (a draft is pending or\n' +
+        'nothing was ever approved), stale (the profile or templates changed since the last recorded build).\n\n' +
+        'Example:\n  keypolicy status clients/*.yaml --fail-on overdue,unapproved',
+    )
+    .action(async (profiles: string[], options: Omit<StatusFlags, 'profiles'>) => {
+      const { runStatus } = await import('../commands/status.js');
+      setExit(await runStatus({ ...options, profiles }, io));
+    });
+
+  cli
+    .command('diff')
+    .description(
+      'show what a build would change now: a text diff of each policy against its latest recorded version',
+    )
+    .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
+    .option('--policy <id>', 'only this policy (repeatable)', collect, [])
+    .option('--templates <dir>', 'an extra template pack folder (repeatable)', collect, [])
+    .addHelpText('after', '\nNothing is written: the register and the documents are left as they are.')
+    .action(async (profile: string | undefined, options: { policy: string[]; templates: string[] }) => {
+      const { runDiff } = await import('../commands/diff.js');
+      setExit(await runDiff({ ...options, ...(profile ? { profile } : {}) }, io));
     });
 
   cli

@@ -7,6 +7,7 @@ import {
   FORMATS,
   organisationSlug,
   type Format,
+  type ProfileBuild,
   type WrittenFile,
 } from '../build/build-profile.js';
 import { parseDateOption, today } from '../dates.js';
@@ -24,6 +25,8 @@ export interface BuildFlags {
   templates?: string[];
   date?: string;
   browser?: string;
+  frozen?: boolean;
+  message?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -51,6 +54,7 @@ interface Outcome {
   profile: string;
   slug?: string;
   files: WrittenFile[];
+  recorded: ProfileBuild['recorded'];
   errors: Diagnostic[];
   warnings: Diagnostic[];
 }
@@ -74,7 +78,13 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   try {
     for (const file of files) {
       const report = await validateProfile(file);
-      const outcome: Outcome = { profile: file, files: [], errors: report.errors, warnings: report.warnings };
+      const outcome: Outcome = {
+        profile: file,
+        files: [],
+        recorded: [],
+        errors: report.errors,
+        warnings: report.warnings,
+      };
       outcomes.push(outcome);
       if (!report.resolved) continue;
       // Checked before anything is written: two organisations never share (and overwrite) a folder.
@@ -96,11 +106,14 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
         formats,
         date,
         browser,
+        ...(flags.frozen ? { frozen: true } : {}),
+        ...(flags.message ? { message: flags.message } : {}),
         ...(flags.policy?.length ? { policies: flags.policy } : {}),
         ...(flags.templates?.length ? { packs: flags.templates.map((t) => path.resolve(io.cwd, t)) } : {}),
       });
       outcome.slug = built.slug;
       outcome.files = built.files;
+      outcome.recorded = built.recorded;
       outcome.errors.push(...built.diagnostics);
     }
   } finally {
@@ -117,6 +130,7 @@ function report(outcomes: Outcome[], flags: BuildFlags, io: Io): ExitCode {
       profiles: outcomes.map((o) => ({
         profile: shownPath(o.profile, io.cwd),
         slug: o.slug ?? null,
+        recorded: o.recorded,
         files: o.files.map((f) => ({ ...f, file: shownPath(f.file, io.cwd) })),
         errors: o.errors.map((d) => diagnosticJson(d, io.cwd)),
         warnings: o.warnings.map((d) => diagnosticJson(d, io.cwd)),
@@ -134,7 +148,16 @@ function report(outcomes: Outcome[], flags: BuildFlags, io: Io): ExitCode {
     if (outcome.errors.length > 0)
       io.stderr.write(`${err.red('✗')} ${name}: not built (${plural(outcome.errors.length, 'error')})\n`);
     else if (!flags.quiet) {
-      for (const f of outcome.files) io.stdout.write(`${c.green('✓')} ${shownPath(f.file, io.cwd)}\n`);
+      for (const r of outcome.recorded.filter((x) => x.outcome !== 'unchanged')) {
+        io.stdout.write(
+          `${r.outcome === 'created' ? 'recorded' : 'revised'} ${r.policy} version ${r.version} (draft) in the register\n`,
+        );
+      }
+      for (const f of outcome.files) {
+        io.stdout.write(
+          `${c.green('✓')} ${shownPath(f.file, io.cwd)} ${c.dim(`v${f.version} ${f.status}`)}\n`,
+        );
+      }
     }
   }
   return failed.length === 0 ? ExitCode.Success : ExitCode.Invalid;

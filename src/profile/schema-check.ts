@@ -15,13 +15,17 @@ import {
 type Schema = SchemaNode;
 
 type Validator = ValidateFunction;
-const validators = generated as unknown as Record<'strict' | 'lenient' | 'frontMatter', Validator>;
+const validators = generated as unknown as Record<
+  'strict' | 'lenient' | 'frontMatter' | 'register',
+  Validator
+>;
 
 /** Which generated validator checks which document, and the schema its errors refer to. */
 const CHECKS = {
   profile: { validate: validators.strict, schema: 'profile' },
   'profile-lenient': { validate: validators.lenient, schema: 'profile' },
   template: { validate: validators.frontMatter, schema: 'template' },
+  register: { validate: validators.register, schema: 'register' },
 } as const satisfies Record<string, { validate: Validator; schema: SchemaName }>;
 
 /** The subschema at a schema path such as `/properties/nation` (the form ajv reports). */

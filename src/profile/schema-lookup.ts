@@ -9,7 +9,7 @@ export const schemaFile = (name: SchemaName): string =>
   path.join(PACKAGE_ROOT, 'schemas', `${name}.schema.json`);
 export const PROFILE_SCHEMA_FILE = schemaFile('profile');
 
-export type SchemaName = 'profile' | 'template';
+export type SchemaName = 'profile' | 'template' | 'register';
 export type SchemaNode = Record<string, unknown>;
 
 const loaded = new Map<SchemaName, SchemaNode>();

@@ -11,14 +11,15 @@ export interface PolicyRequest {
   packs?: readonly string[];
   /** Template ids from `--policy`; otherwise the profile's `policies`, otherwise every applicable template. */
   policies?: readonly string[];
-  /** The version date (YYYY-MM-DD). */
-  date: string;
+  /** The version date (YYYY-MM-DD), or for each policy id its own (a recorded version keeps its date). */
+  date: string | ((id: string) => string);
 }
 
 interface PolicyEntry {
   id: string;
   title?: string;
   reviewIntervalMonths?: number;
+  approvers?: string[];
 }
 
 /** The profile's `policies` list as entries (an entry may be an id or an object with overrides). */
@@ -60,29 +61,41 @@ export function selectTemplates(
   return { selected, diagnostics };
 }
 
+/** A rendered policy with the document-control settings that apply to it. */
+export interface PolicyRendition extends RenderedPolicy {
+  reviewIntervalMonths: number;
+  /** The roles that must sign it (the policy's own `approvers`, else the profile's). */
+  approverRoles: string[];
+}
+
 /** Render every policy a profile gets. Problems come back as diagnostics, never as throws. */
 export async function renderProfilePolicies(
   profile: ResolvedProfile,
   request: PolicyRequest,
-): Promise<{ policies: RenderedPolicy[]; diagnostics: Diagnostic[] }> {
+): Promise<{ policies: PolicyRendition[]; diagnostics: Diagnostic[] }> {
   const set = await loadTemplates([
     ...profile.templatePacks,
     ...(request.packs ?? []).map((p) => path.resolve(p)),
   ]);
   if (set.diagnostics.length > 0) return { policies: [], diagnostics: set.diagnostics };
   const { selected, diagnostics } = selectTemplates(profile, set, request.policies);
-  const policies: RenderedPolicy[] = [];
+  const policies: PolicyRendition[] = [];
   for (const { template, entry } of selected) {
     const reviewIntervalMonths =
       entry.reviewIntervalMonths ??
       (profile.data.documentControl as { reviewIntervalMonths?: number } | undefined)?.reviewIntervalMonths ??
       12;
-    const result = renderPolicy(template, set.partials, profile, {
-      version: request.date,
-      reviewIntervalMonths,
-    });
+    const date = typeof request.date === 'string' ? request.date : request.date(template.id);
+    const result = renderPolicy(template, set.partials, profile, { version: date, reviewIntervalMonths });
     diagnostics.push(...result.diagnostics);
-    if (result.policy) policies.push(entry.title ? { ...result.policy, title: entry.title } : result.policy);
+    if (result.policy) {
+      policies.push({
+        ...result.policy,
+        ...(entry.title ? { title: entry.title } : {}),
+        reviewIntervalMonths,
+        approverRoles: entry.approvers ?? [...profile.approvers],
+      });
+    }
   }
   return { policies, diagnostics };
 }

@@ -4,7 +4,7 @@
  * (another time zone) must give the same bytes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
@@ -13,13 +13,16 @@ import { tempDir } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'bin/keypolicy.js');
+// Builds record versions in a register beside each profile, so they run on a copy of the examples.
+const copy = tempDir();
+cpSync(path.join(root, 'examples'), path.join(copy, 'examples'), { recursive: true });
 const examples = [
   'examples/england-supported-living/keypolicy.yaml',
   'examples/wales-care-home/keypolicy.yaml',
   'examples/england-domiciliary-link/keypolicy.yaml',
   'examples/consultant/clients/ashcombe-house.yaml',
   'examples/consultant/clients/gofal-glannau.yaml',
-].map((p) => path.join(root, p));
+].map((p) => path.join(copy, p));
 
 function keypolicy(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [bin, ...args], {

@@ -8,6 +8,7 @@ describe('generated files', () => {
     expect(Object.keys(files).sort()).toEqual([
       'README.md',
       'schemas/profile.schema.json',
+      'schemas/register.schema.json',
       'schemas/template.schema.json',
       'src/generated/schema-validators.js',
     ]);

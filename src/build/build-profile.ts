@@ -53,6 +53,8 @@ export interface WrittenFile {
   policy: string;
   version: string;
   status: 'draft' | 'approved';
+  effectiveDate: string | null;
+  nextReviewDate: string;
   format: Format;
   file: string;
   sha256: string;
@@ -206,6 +208,8 @@ async function writePolicy(
       policy: policy.id,
       version: version.version,
       status: version.status,
+      effectiveDate: version.effectiveDate ?? null,
+      nextReviewDate: version.nextReviewDate,
       format,
       file,
       sha256: createHash('sha256').update(contents).digest('hex'),

@@ -73,7 +73,10 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
   cli
     .command('build')
     .description('build the policies of one or more profiles to PDF, DOCX, HTML and Markdown')
-    .argument('[profile...]', 'profile files (default: ./keypolicy.yaml)')
+    .argument(
+      '[profile...]',
+      'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
+    )
     .option('-o, --out <dir>', 'output folder; each organisation gets OUT/<slug>/', 'policies')
     .option('-f, --format <list>', 'comma-separated formats: pdf, docx, html, md', 'pdf,docx,html')
     .option('--policy <id>', 'build only this template id (repeatable); any available template', collect, [])
@@ -83,6 +86,12 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       collect,
       [],
     )
+    .option('--jobs <n>', 'documents printed at once (default: the number of CPU cores)')
+    .option(
+      '--shard <K/N>',
+      'build only share K of N of the organisations (stable and disjoint, for CI matrices)',
+    )
+    .option('--force', 're-render even when nothing that can change the outputs has changed')
     .option(
       '--date <YYYY-MM-DD>',
       'the date a changed policy’s new version gets (default: SOURCE_DATE_EPOCH, else today)',
@@ -101,6 +110,8 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
     .addHelpText(
       'after',
       '\nOutput: OUT/<organisation slug>/<policy>.<format>, e.g. policies/riverside-support-ltd/key-worker-policy.pdf.\n' +
+        'Registers and abstract bases among the inputs are skipped with a note. One organisation failing never stops the\n' +
+        'others; the run ends with a summary. An organisation whose inputs and outputs are unchanged is not rendered again.\n' +
         'Exit codes: 0 built, 1 a profile or template is wrong, 2 usage error, 3 no browser for PDF or an unwritable folder.\n\n' +
         'Examples:\n  keypolicy build\n  keypolicy build clients/a.yaml clients/b.yaml --format pdf,docx --out dist/policies\n  keypolicy build --format md --date 2026-04-01 --json',
     )

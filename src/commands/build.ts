@@ -1,20 +1,14 @@
-/** `keypolicy build [PROFILE...]`: validate, render and write every policy's documents. */
-import path from 'node:path';
+/** `keypolicy build [PROFILE...]`: validate, render, record and write every organisation's documents. */
+import { availableParallelism } from 'node:os';
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
-import {
-  buildProfile,
-  FORMATS,
-  organisationSlug,
-  type Format,
-  type ProfileBuild,
-  type WrittenFile,
-} from '../build/build-profile.js';
+import { runBatch, type ProfileOutcome } from '../build/batch.js';
+import { FORMATS, type Format } from '../build/build-profile.js';
+import { expandProfileInputs, inShard, parseShard } from '../build/inputs.js';
 import { parseDateOption, today } from '../dates.js';
 import { BrowserSession, findBrowser } from '../document/browser.js';
-import { ExitCode, KeypolicyError, type Diagnostic } from '../errors.js';
-import { sourceFromText } from '../profile/source.js';
-import { validateProfile } from '../profile/validate.js';
+import { ExitCode, KeypolicyError } from '../errors.js';
+import path from 'node:path';
 import { DEFAULT_PROFILE } from './validate.js';
 
 export interface BuildFlags {
@@ -23,13 +17,18 @@ export interface BuildFlags {
   format?: string;
   policy?: string[];
   templates?: string[];
+  jobs?: string;
+  shard?: string;
   date?: string;
   browser?: string;
   frozen?: boolean;
+  force?: boolean;
   message?: string;
   json?: boolean;
   quiet?: boolean;
 }
+
+const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
 
 /** `pdf,docx` → ['pdf', 'docx'], refusing names keypolicy does not write. */
 export function parseFormats(value: string | undefined): Format[] {
@@ -39,97 +38,121 @@ export function parseFormats(value: string | undefined): Format[] {
     .filter(Boolean);
   const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
   if (unknown.length > 0 || formats.length === 0) {
-    throw new KeypolicyError(
-      'KP_USAGE',
+    throw usage(
       `--format takes a comma-separated list of ${FORMATS.join(', ')}; you wrote \`${value ?? ''}\`.`,
-      {
-        exitCode: ExitCode.Usage,
-      },
     );
   }
   return [...new Set(formats)] as Format[];
 }
 
-interface Outcome {
-  profile: string;
-  slug?: string;
-  files: WrittenFile[];
-  recorded: ProfileBuild['recorded'];
-  errors: Diagnostic[];
-  warnings: Diagnostic[];
+/** Progress on stderr: a bar with counts and the current organisation on a terminal, plain lines otherwise. */
+async function progress(io: Io, flags: BuildFlags) {
+  if (flags.json || flags.quiet) return {};
+  if (io.stderr.isTTY && !io.env.CI) {
+    const { SingleBar } = await import('cli-progress');
+    const bar = new SingleBar({
+      format: 'building {bar} {value}/{total} {name}',
+      stream: io.stderr as NodeJS.WritableStream,
+      hideCursor: true,
+      clearOnComplete: true,
+    });
+    return {
+      start: (total: number) => bar.start(total, 0, { name: '' }),
+      begin: (name: string) => bar.update({ name }),
+      done: (_: ProfileOutcome, finished: number, total: number) => {
+        bar.update(finished, { name: '' });
+        if (finished === total) bar.stop();
+      },
+    };
+  }
+  return {
+    done: (outcome: ProfileOutcome, finished: number, total: number) => {
+      const what =
+        outcome.state === 'failed'
+          ? 'failed'
+          : outcome.state === 'unchanged'
+            ? 'unchanged'
+            : `built (${plural(outcome.files.length, 'file')})`;
+      io.stderr.write(
+        `[${finished}/${total}] ${outcome.name ?? shownPath(outcome.profile, io.cwd)}: ${what}\n`,
+      );
+    },
+  };
 }
 
 export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   const formats = parseFormats(flags.format);
   const date = flags.date !== undefined ? parseDateOption(flags.date, '--date') : today(io.env);
+  const jobs = flags.jobs !== undefined ? Number(flags.jobs) : availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw usage(`--jobs takes a whole number of at least 1; you wrote \`${flags.jobs ?? ''}\`.`);
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+  if (flags.shard !== undefined && !shard)
+    throw usage(`--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/4; you wrote \`${flags.shard}\`.`);
   const out = path.resolve(io.cwd, flags.out ?? 'policies');
-  const files = (flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE]).map((p) =>
-    path.resolve(io.cwd, p),
-  );
-  // Found before any work, so a missing browser fails fast with exit 3; launched only on the first PDF.
-  const executable = formats.includes('pdf') ? findBrowser(flags.browser, io.env) : undefined;
-  // Chromium starts while the profiles are validated and rendered: most of its launch time is hidden.
-  const session = executable ? new BrowserSession(executable) : undefined;
-  session?.warmUp();
-  const browser = () => session as BrowserSession;
 
-  const outcomes: Outcome[] = [];
-  const slugs = new Map<string, string>();
+  const inputs = await expandProfileInputs(
+    flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE],
+    io.cwd,
+  );
+  const files = shard ? inputs.files.filter((f) => inShard(f, io.cwd, shard)) : inputs.files;
+  // Found before any work, so a missing browser fails fast with exit 3. It starts while profiles are
+  // validated and rendered, and is shared by every document of the build.
+  const browserPath = formats.includes('pdf') ? findBrowser(flags.browser, io.env) : undefined;
+  const session = browserPath ? new BrowserSession(browserPath) : undefined;
+  session?.warmUp();
+
+  let result;
   try {
-    for (const file of files) {
-      const report = await validateProfile(file);
-      const outcome: Outcome = {
-        profile: file,
-        files: [],
-        recorded: [],
-        errors: report.errors,
-        warnings: report.warnings,
-      };
-      outcomes.push(outcome);
-      if (!report.resolved) continue;
-      // Checked before anything is written: two organisations never share (and overwrite) a folder.
-      const slug = organisationSlug(report.resolved);
-      const clash = slugs.get(slug);
-      if (clash) {
-        outcome.errors.push(
-          sourceFromText(file, '').diagnosticAt([0, 0], {
-            code: 'KP_SLUG_CLASH',
-            message: `This organisation's output folder \`${slug}\` is the same as that of ${shownPath(clash, io.cwd)}.`,
-            hint: 'Give one of them its own `output.slug` in the profile.',
-          }),
-        );
-        continue;
-      }
-      slugs.set(slug, file);
-      const built = await buildProfile(report.resolved, {
+    result = await runBatch(
+      files,
+      {
         out,
         formats,
         date,
-        browser,
+        jobs,
+        force: flags.force === true,
+        browser: () => session as BrowserSession,
+        ...(browserPath ? { browserPath } : {}),
         ...(flags.frozen ? { frozen: true } : {}),
         ...(flags.message ? { message: flags.message } : {}),
         ...(flags.policy?.length ? { policies: flags.policy } : {}),
         ...(flags.templates?.length ? { packs: flags.templates.map((t) => path.resolve(io.cwd, t)) } : {}),
-      });
-      outcome.slug = built.slug;
-      outcome.files = built.files;
-      outcome.recorded = built.recorded;
-      outcome.errors.push(...built.diagnostics);
-    }
+      },
+      await progress(io, flags),
+    );
   } finally {
     await session?.close();
   }
-  return report(outcomes, flags, io);
+  const notes = [
+    ...inputs.skipped.map((s) => `${shownPath(s.file, io.cwd)}: skipped (${s.reason})`),
+    ...result.notes.map((n) => n.replace(/^[^:]+/, (f) => shownPath(f, io.cwd))),
+  ];
+  return report(result.outcomes, notes, flags, io);
 }
 
-function report(outcomes: Outcome[], flags: BuildFlags, io: Io): ExitCode {
-  const failed = outcomes.filter((o) => o.errors.length > 0);
+function exitFor(outcomes: ProfileOutcome[]): ExitCode {
+  const failed = outcomes.filter((o) => o.state === 'failed');
+  if (failed.length === 0) return ExitCode.Success;
+  return failed.some((o) => o.exitCode === ExitCode.Environment) ? ExitCode.Environment : ExitCode.Invalid;
+}
+
+function report(outcomes: ProfileOutcome[], notes: string[], flags: BuildFlags, io: Io): ExitCode {
+  const exit = exitFor(outcomes);
   if (flags.json) {
     const document = {
-      ok: failed.length === 0,
+      ok: exit === ExitCode.Success,
+      summary: {
+        built: outcomes.filter((o) => o.state === 'built').length,
+        unchanged: outcomes.filter((o) => o.state === 'unchanged').length,
+        failed: outcomes.filter((o) => o.state === 'failed').length,
+      },
+      notes,
       profiles: outcomes.map((o) => ({
         profile: shownPath(o.profile, io.cwd),
+        organisation: o.name ?? null,
         slug: o.slug ?? null,
+        state: o.state,
         recorded: o.recorded,
         files: o.files.map((f) => ({ ...f, file: shownPath(f.file, io.cwd) })),
         errors: o.errors.map((d) => diagnosticJson(d, io.cwd)),
@@ -137,28 +160,38 @@ function report(outcomes: Outcome[], flags: BuildFlags, io: Io): ExitCode {
       })),
     };
     io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-    return failed.length === 0 ? ExitCode.Success : ExitCode.Invalid;
+    return exit;
   }
   const err = colours(io, io.stderr);
   const c = colours(io, io.stdout);
+  for (const note of notes) io.stderr.write(`note: ${note}\n`);
   for (const outcome of outcomes) {
     const diagnostics = [...outcome.errors, ...(flags.quiet ? [] : outcome.warnings)];
     for (const d of diagnostics) io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
-    const name = shownPath(outcome.profile, io.cwd);
-    if (outcome.errors.length > 0)
-      io.stderr.write(`${err.red('✗')} ${name}: not built (${plural(outcome.errors.length, 'error')})\n`);
-    else if (!flags.quiet) {
-      for (const r of outcome.recorded.filter((x) => x.outcome !== 'unchanged')) {
-        io.stdout.write(
-          `${r.outcome === 'created' ? 'recorded' : 'revised'} ${r.policy} version ${r.version} (draft) in the register\n`,
-        );
-      }
-      for (const f of outcome.files) {
+    if (flags.quiet || outcome.state === 'failed') continue;
+    for (const r of outcome.recorded.filter((x) => x.outcome !== 'unchanged')) {
+      io.stdout.write(
+        `${r.outcome === 'created' ? 'recorded' : 'revised'} ${r.policy} version ${r.version} (draft) in the register\n`,
+      );
+    }
+    if (outcome.state === 'built') {
+      for (const f of outcome.files)
         io.stdout.write(
           `${c.green('✓')} ${shownPath(f.file, io.cwd)} ${c.dim(`v${f.version} ${f.status}`)}\n`,
         );
-      }
     }
   }
-  return failed.length === 0 ? ExitCode.Success : ExitCode.Invalid;
+  const count = (state: ProfileOutcome['state']) => outcomes.filter((o) => o.state === state).length;
+  const failed = outcomes.filter((o) => o.state === 'failed');
+  if (outcomes.length > 1 || failed.length > 0 || count('unchanged') > 0) {
+    const line = `${count('built')} built, ${count('unchanged')} unchanged, ${failed.length} failed`;
+    if (failed.length === 0) {
+      if (!flags.quiet) io.stdout.write(`${line}\n`);
+    } else {
+      io.stderr.write(`${err.red('✗')} ${line}:\n`);
+      for (const f of failed)
+        io.stderr.write(`  ${shownPath(f.profile, io.cwd)}: ${f.errors[0]?.message ?? 'failed'}\n`);
+    }
+  }
+  return exit;
 }

@@ -19,6 +19,8 @@ export interface ProfileReport {
   abstract: boolean;
   /** The profile ready to build: present when it has no errors and is not abstract. */
   resolved?: ResolvedProfile;
+  /** The files of its `extends` chain, leaf first (what a change to can change the profile). */
+  chain: string[];
 }
 
 const byPosition = (a: Diagnostic, b: Diagnostic) =>
@@ -99,6 +101,7 @@ export async function validateProfile(file: string): Promise<ProfileReport> {
     warnings: found.filter((d) => d.severity === 'warning'),
     ...(merged ? { data: merged.data } : {}),
     abstract,
+    chain: merged ? merged.chain.map((source) => source.file) : [absolute],
     ...(buildable ? { resolved: resolveProfile(absolute, merged.data, folderOf(merged)) } : {}),
   };
 }

@@ -75,12 +75,12 @@ describe('keypolicy build', () => {
 
   it('writes OUT/<slug>/<title>.<ext> for every example, named in the chosen terminology', () => {
     expect(listing.ok).toBe(true);
-    expect(listing.profiles.map((p) => p.slug)).toEqual([
+    expect(listing.profiles.map((p) => p.slug).sort()).toEqual([
+      'ashcombe-house-taunton',
+      'gofal-glannau',
       'larkspur-community-support',
       'ty-celyn-care-home',
       'wendle-valley-home-care',
-      'ashcombe-house-taunton',
-      'gofal-glannau',
     ]);
     expect(readdirSync(path.join(out, 'wendle-valley-home-care')).sort()).toEqual([
       'link-worker-policy.docx',

@@ -1,0 +1,189 @@
+/**
+ * Many profiles in one build: validate them all, set aside bases and clashing folders, then build with a
+ * bounded pool (one browser, at most `jobs` documents at once). One organisation's failure never stops
+ * the others; an unchanged organisation is not rendered again.
+ */
+import path from 'node:path';
+import type { BrowserSession } from '../document/browser.js';
+import { KeypolicyError, type Diagnostic, type ExitCode } from '../errors.js';
+import { manifestIsCurrent, writeManifest } from '../output/manifest.js';
+import { sourceFromText } from '../profile/source.js';
+import { validateProfile, type ProfileReport } from '../profile/validate.js';
+import {
+  buildProfile,
+  organisationSlug,
+  type BuildOptions,
+  type ProfileBuild,
+  type WrittenFile,
+} from './build-profile.js';
+import { inputsFingerprint } from './fingerprint.js';
+
+export interface BatchOptions extends Omit<BuildOptions, 'browser'> {
+  jobs: number;
+  /** Re-render even when the manifest says nothing changed. */
+  force: boolean;
+  /** The browser executable, when PDFs are asked for (part of what the outputs depend on). */
+  browserPath?: string;
+  browser: () => BrowserSession;
+}
+
+export type OutcomeState = 'built' | 'unchanged' | 'failed';
+
+export interface ProfileOutcome {
+  profile: string;
+  name?: string;
+  slug?: string;
+  state: OutcomeState;
+  files: WrittenFile[];
+  recorded: ProfileBuild['recorded'];
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  /** Set when the failure is the machine's (exit 3), not the input's. */
+  exitCode?: ExitCode;
+}
+
+export interface BatchEvents {
+  /** How many organisations will be built, once bases and clashes are set aside. */
+  start?: (total: number) => void;
+  /** Before each organisation starts. */
+  begin?: (name: string) => void;
+  done?: (outcome: ProfileOutcome, finished: number, total: number) => void;
+}
+
+const problem = (file: string, code: string, message: string, hint: string): Diagnostic =>
+  sourceFromText(file, '').diagnosticAt([0, 0], { code, message, hint });
+
+/** Run `work` over `items` with at most `limit` at a time, in order of start. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+async function buildOne(
+  report: ProfileReport & { resolved: NonNullable<ProfileReport['resolved']> },
+  options: BatchOptions,
+): Promise<ProfileOutcome> {
+  const profile = report.resolved;
+  const slug = organisationSlug(profile);
+  const name = (profile.data as { organisation: { name: string } }).organisation.name;
+  const base = { profile: report.file, name, slug, recorded: [], warnings: report.warnings };
+  const folder = path.join(options.out, slug);
+  const fingerprintOptions = {
+    formats: options.formats,
+    ...(options.policies ? { policies: options.policies } : {}),
+    ...(options.packs ? { packs: options.packs } : {}),
+    ...(options.browserPath ? { browser: options.browserPath } : {}),
+  };
+  try {
+    if (!options.force) {
+      const current = await manifestIsCurrent(
+        folder,
+        await inputsFingerprint(profile, report.chain, fingerprintOptions),
+      );
+      if (current) {
+        const files = current.files.map((f) => ({
+          ...f,
+          format: f.format as WrittenFile['format'],
+          file: path.join(folder, f.file),
+          bytes: 0,
+        }));
+        return { ...base, state: 'unchanged', files, errors: [] };
+      }
+    }
+    const built = await buildProfile(profile, options);
+    if (built.diagnostics.length > 0)
+      return { ...base, state: 'failed', files: [], errors: built.diagnostics };
+    if (!options.frozen) {
+      // The fingerprint is taken after the build: it includes the register as this build left it.
+      await writeManifest(folder, {
+        organisation: name,
+        slug,
+        inputs: await inputsFingerprint(profile, report.chain, fingerprintOptions),
+        files: built.files.map((f) => ({
+          file: path.relative(folder, f.file).split(path.sep).join('/'),
+          policy: f.policy,
+          format: f.format,
+          version: f.version,
+          status: f.status,
+          sha256: f.sha256,
+          effectiveDate: f.effectiveDate,
+          nextReviewDate: f.nextReviewDate,
+        })),
+      });
+    }
+    return { ...base, state: 'built', files: built.files, recorded: built.recorded, errors: [] };
+  } catch (error) {
+    if (!(error instanceof KeypolicyError)) throw error;
+    const failure = problem(report.file, error.code, error.message, error.hint ?? '');
+    return { ...base, state: 'failed', files: [], errors: [failure], exitCode: error.exitCode };
+  }
+}
+
+export async function runBatch(
+  files: readonly string[],
+  options: BatchOptions,
+  events: BatchEvents = {},
+): Promise<{ outcomes: ProfileOutcome[]; notes: string[] }> {
+  const notes: string[] = [];
+  const outcomes: ProfileOutcome[] = [];
+  const buildable: (ProfileReport & { resolved: NonNullable<ProfileReport['resolved']> })[] = [];
+  const slugs = new Map<string, string>();
+  for (const file of files) {
+    const report = await validateProfile(file);
+    if (report.abstract) {
+      notes.push(`${file}: skipped (an abstract base, never built)`);
+      continue;
+    }
+    if (!report.resolved) {
+      outcomes.push({
+        profile: file,
+        state: 'failed',
+        files: [],
+        recorded: [],
+        errors: report.errors,
+        warnings: report.warnings,
+      });
+      continue;
+    }
+    // Two organisations never share (and overwrite) a folder: the later one fails before anything is written.
+    const slug = organisationSlug(report.resolved);
+    const clash = slugs.get(slug);
+    if (clash) {
+      outcomes.push({
+        profile: file,
+        slug,
+        state: 'failed',
+        files: [],
+        recorded: [],
+        errors: [
+          problem(
+            file,
+            'KP_SLUG_CLASH',
+            `This organisation's output folder \`${slug}\` is also that of ${clash}.`,
+            'Give one of them its own `output.slug` in the profile.',
+          ),
+        ],
+        warnings: report.warnings,
+      });
+      continue;
+    }
+    slugs.set(slug, file);
+    buildable.push({ ...report, resolved: report.resolved });
+  }
+  const total = buildable.length + outcomes.length;
+  events.start?.(total);
+  let finished = 0;
+  for (const outcome of outcomes) events.done?.(outcome, ++finished, total);
+  await pool(buildable, options.jobs, async (report) => {
+    events.begin?.((report.resolved.data as { organisation: { name: string } }).organisation.name);
+    const outcome = await buildOne(report, options);
+    outcomes.push(outcome);
+    events.done?.(outcome, ++finished, total);
+  });
+  const order = new Map(files.map((f, i) => [f, i]));
+  outcomes.sort((a, b) => (order.get(a.profile) ?? 0) - (order.get(b.profile) ?? 0));
+  return { outcomes, notes };
+}

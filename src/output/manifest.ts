@@ -1,0 +1,57 @@
+/** `OUT/<slug>/manifest.json`: every file of an organisation with its version, status, hash and dates. */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VERSION } from '../version.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export interface ManifestFile {
+  /** Relative to the organisation's folder. */
+  file: string;
+  policy: string;
+  format: string;
+  version: string;
+  status: 'draft' | 'approved';
+  sha256: string;
+  effectiveDate: string | null;
+  nextReviewDate: string;
+}
+
+export interface Manifest {
+  organisation: string;
+  slug: string;
+  keypolicy: string;
+  /** The inputs fingerprint these files were built from (see build/fingerprint.ts). */
+  inputs: string;
+  files: ManifestFile[];
+}
+
+export const manifestPath = (folder: string) => path.join(folder, 'manifest.json');
+
+export async function writeManifest(folder: string, manifest: Omit<Manifest, 'keypolicy'>): Promise<void> {
+  const document: Manifest = {
+    ...manifest,
+    keypolicy: VERSION,
+    files: [...manifest.files].sort((a, b) => a.file.localeCompare(b.file)),
+  };
+  await writeFileAtomic(manifestPath(folder), `${JSON.stringify(document, null, 2)}\n`);
+}
+
+/** True when the manifest was built from these inputs and every file it lists is on disk unchanged. */
+export async function manifestIsCurrent(folder: string, inputs: string): Promise<Manifest | undefined> {
+  const text = await readFile(manifestPath(folder), 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch {
+    return undefined;
+  }
+  if (manifest.inputs !== inputs || manifest.keypolicy !== VERSION || !Array.isArray(manifest.files))
+    return undefined;
+  for (const entry of manifest.files) {
+    const bytes = await readFile(path.join(folder, entry.file)).catch(() => undefined);
+    if (!bytes || createHash('sha256').update(bytes).digest('hex') !== entry.sha256) return undefined;
+  }
+  return manifest;
+}

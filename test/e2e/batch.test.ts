@@ -1,0 +1,156 @@
+/** Batch builds through the real CLI: inputs, failure isolation, manifests, incremental rebuilds, shards. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from '../../src/output/manifest.js';
+import { ENGLAND_MINIMAL, tempDir, WALES_MINIMAL } from '../helpers.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = path.join(root, 'bin/keypolicy.js');
+
+interface Result {
+  ok: boolean;
+  summary: { built: number; unchanged: number; failed: number };
+  notes: string[];
+  profiles: {
+    profile: string;
+    slug: string | null;
+    state: string;
+    files: { file: string; sha256: string }[];
+    errors: { code: string }[];
+  }[];
+}
+
+function build(cwd: string, ...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [bin, 'build', '--format', 'md,html', '--date', '2026-04-01', '--json', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
+  return { status: result.status, stderr: result.stderr, json: JSON.parse(result.stdout) as Result };
+}
+
+describe('batch builds', () => {
+  it('takes folders and globs, skips registers and abstract bases with a note, and builds the rest', () => {
+    const dir = tempDir();
+    cpSync(path.join(root, 'examples'), path.join(dir, 'examples'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'examples/consultant/clients/old.register.yaml'),
+      'registerVersion: 1\npolicies: {}\n',
+    );
+    const result = build(
+      dir,
+      'examples/consultant/clients',
+      'examples/consultant/*.yaml',
+      'examples/*/keypolicy.yaml',
+    );
+    expect(result.status).toBe(0);
+    expect(result.json.notes).toEqual([
+      'examples/consultant/clients/old.register.yaml: skipped (a register, not a profile)',
+      'examples/consultant/base.yaml: skipped (an abstract base, never built)',
+    ]);
+    expect(result.json.summary).toEqual({ built: 5, unchanged: 0, failed: 0 });
+  });
+
+  it('isolates a failing organisation: the others are built, the summary names it, exit 1', () => {
+    const dir = tempDir({
+      'clients/a.yaml': ENGLAND_MINIMAL,
+      'clients/b.yaml': WALES_MINIMAL.replace('type: care-home', 'type: castle'),
+      'clients/c.yaml': ENGLAND_MINIMAL.replace('Riverside Support Ltd', 'Hillside Care'),
+    });
+    const result = build(dir, 'clients');
+    expect(result.status).toBe(1);
+    expect(result.json.summary).toEqual({ built: 2, unchanged: 0, failed: 1 });
+    expect(result.json.profiles.map((p) => [p.profile, p.state])).toEqual([
+      ['clients/a.yaml', 'built'],
+      ['clients/b.yaml', 'failed'],
+      ['clients/c.yaml', 'built'],
+    ]);
+    expect(result.json.profiles[1]!.errors.map((e) => e.code)).toEqual(['KP_ENUM']);
+  });
+
+  it('refuses two organisations that would share a folder, without overwriting', () => {
+    const dir = tempDir({
+      'a.yaml': ENGLAND_MINIMAL,
+      'b.yaml': ENGLAND_MINIMAL.replace('Riverside Support Ltd', 'Riverside  Support, Ltd.'),
+    });
+    const result = build(dir, 'a.yaml', 'b.yaml');
+    expect(result.status).toBe(1);
+    expect(result.json.profiles.map((p) => [p.state, p.errors[0]?.code])).toEqual([
+      ['built', undefined],
+      ['failed', 'KP_SLUG_CLASH'],
+    ]);
+  });
+
+  it('writes a manifest, rebuilds nothing when nothing changed, and re-renders after an approval or with --force', () => {
+    const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL });
+    expect(build(dir).json.summary.built).toBe(1);
+    const manifest = JSON.parse(
+      readFileSync(path.join(dir, 'policies/riverside-support-ltd/manifest.json'), 'utf8'),
+    ) as Manifest;
+    expect(
+      manifest.files.map((f) => [f.file, f.policy, f.version, f.status, f.effectiveDate, f.nextReviewDate]),
+    ).toEqual([
+      ['key-worker-policy.html', 'key-worker-policy', '1.0', 'draft', null, '2027-04-01'],
+      ['key-worker-policy.md', 'key-worker-policy', '1.0', 'draft', null, '2027-04-01'],
+    ]);
+    expect(build(dir).json.summary).toEqual({ built: 0, unchanged: 1, failed: 0 });
+    expect(build(dir, '--force').json.summary.built).toBe(1);
+
+    const approve = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'approve',
+        '--policy',
+        'key-worker-policy',
+        '--by',
+        'Priya Shah',
+        '--role',
+        'Registered Manager',
+        '--date',
+        '2026-04-02',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(approve.status).toBe(0);
+    const after = build(dir);
+    expect(after.json.summary.built).toBe(1);
+    const html = readFileSync(
+      path.join(dir, 'policies/riverside-support-ltd/key-worker-policy.html'),
+      'utf8',
+    );
+    expect(html).toContain('Priya Shah');
+
+    // A file changed on disk no longer matches the manifest: it is rebuilt.
+    writeFileSync(path.join(dir, 'policies/riverside-support-ltd/key-worker-policy.md'), 'tampered');
+    expect(build(dir).json.summary.built).toBe(1);
+    expect(build(dir).json.summary.unchanged).toBe(1);
+  });
+
+  it('splits organisations into stable, disjoint shards whose union is the whole', () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [
+        `clients/c${i}.yaml`,
+        ENGLAND_MINIMAL.replace('Riverside Support Ltd', `Client ${i}`),
+      ]),
+    );
+    const dir = tempDir(files);
+    const shares = [1, 2, 3].map((k) =>
+      build(dir, 'clients', '--shard', `${k}/3`, '--out', `out-${k}`).json.profiles.map((p) => p.profile),
+    );
+    const all = shares.flat().sort();
+    expect(all).toEqual(Object.keys(files).sort());
+    expect(new Set(all).size).toBe(all.length);
+    expect(
+      build(dir, 'clients', '--shard', '2/3', '--out', 'again').json.profiles.map((p) => p.profile),
+    ).toEqual(shares[1]);
+    expect(spawnSync(process.execPath, [bin, 'build', '--shard', '4/3'], { cwd: dir }).status).toBe(2);
+  });
+});

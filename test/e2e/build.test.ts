@@ -87,6 +87,7 @@ describe('keypolicy build', () => {
       'link-worker-policy.html',
       'link-worker-policy.md',
       'link-worker-policy.pdf',
+      'manifest.json',
     ]);
     for (const profile of listing.profiles) {
       for (const f of profile.files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);

@@ -30,7 +30,7 @@ import {
   type IRunOptions,
   type ParagraphChild,
 } from 'docx';
-import JSZip from 'jszip';
+import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import type {
   AlignType,
   BlockContent,
@@ -798,18 +798,18 @@ function partOrder(a: string, b: string): number {
  * process-global drawing and bookmark counters renumbered in order of appearance, and a zip with fixed
  * entry dates, a stable entry order and fixed compression. (List numIds are counted per document by docx.)
  */
-export async function normalizeDocx(input: Buffer, date: string): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(input);
-  const names = Object.keys(zip.files)
-    .filter((n) => !zip.files[n]?.dir)
+export function normalizeDocx(input: Buffer, date: string): Buffer {
+  const entries = unzipSync(new Uint8Array(input));
+  const names = Object.keys(entries)
+    .filter((n) => !n.endsWith('/'))
     .sort(partOrder);
   const text = new Map<string, string>();
   const binary = new Map<string, Uint8Array>();
   for (const name of names) {
-    const file = zip.file(name);
-    if (!file) continue;
-    if (/\.(xml|rels)$/.test(name)) text.set(name, await file.async('string'));
-    else binary.set(name, await file.async('uint8array'));
+    const data = entries[name];
+    if (!data) continue;
+    if (/\.(xml|rels)$/.test(name)) text.set(name, strFromU8(data));
+    else binary.set(name, data);
   }
 
   // 1. Dates in core.xml come from the clock: use the version's date.
@@ -870,30 +870,18 @@ export async function normalizeDocx(input: Buffer, date: string): Promise<Buffer
     text.set(name, next);
   }
 
-  // 4. A fresh zip: fixed entry dates (noon UTC of the version's date; jszip writes UTC fields), a stable
-  //    entry order and fixed compression.
+  // 4. A fresh zip: fixed entry dates, a stable entry order and fixed compression. fflate reads a date's
+  //    local-time fields, so the date is built from local fields: the same bytes in every time zone.
   const [y, m, d] = day.split('-').map(Number);
-  const entryDate = new Date(Date.UTC(Math.max(1980, y ?? 1980), (m ?? 1) - 1, d ?? 1, 12, 0, 0));
-  const out = new JSZip();
+  const mtime = new Date(Math.max(1980, y ?? 1980), (m ?? 1) - 1, d ?? 1, 12, 0, 0);
+  const zippable: Zippable = {};
   for (const name of names) {
-    const data = text.get(name) ?? binary.get(name);
-    if (data === undefined) continue;
+    const value = text.has(name) ? strToU8(text.get(name) ?? '') : binary.get(name);
+    if (value === undefined) continue;
     // Images are compressed already: storing them saves time and changes nothing in size.
-    const stored = /\.(png|jpe?g)$/i.test(name);
-    out.file(name, data, {
-      date: entryDate,
-      createFolders: false,
-      binary: !text.has(name),
-      compression: stored ? 'STORE' : 'DEFLATE',
-    });
+    zippable[name] = [value, { level: /\.(png|jpe?g)$/i.test(name) ? 0 : 6, mtime }];
   }
-  return out.generateAsync({
-    type: 'nodebuffer',
-    compression: 'DEFLATE',
-    compressionOptions: { level: 6 },
-    platform: 'DOS',
-    streamFiles: false,
-  });
+  return Buffer.from(zipSync(zippable, { level: 6, mtime }));
 }
 
 /** Render a policy as a Word document; the same model always gives the same bytes. */

@@ -134,10 +134,7 @@ interface Scope {
 
 /** Statically check one template (and the partials it includes). */
 export function checkTemplate(template: Template, partials: ReadonlyMap<string, Partial>): Diagnostic[] {
-  const helperNames = new Set([
-    ...BUILT_IN_HELPERS,
-    ...Object.keys(policyHelpers({} as Vocabulary, Handlebars.SafeString)),
-  ]);
+  const helperNames = new Set([...BUILT_IN_HELPERS, ...Object.keys(policyHelpers(Handlebars.SafeString))]);
   const root = contextShape();
   const diagnostics: Diagnostic[] = [];
 

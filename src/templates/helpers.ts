@@ -63,11 +63,16 @@ export function joinWords(items: readonly string[], conjunction = 'and'): string
   return `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
 }
 
-/** The helpers for one render; vocabulary helpers close over the profile's words. */
-export function policyHelpers(
-  vocabulary: Vocabulary,
-  SafeString: new (s: string) => unknown,
-): Record<string, HelperDelegate> {
+/** The words of the profile being rendered: helpers read them from the root context, so one set serves all. */
+function vocabularyOf(args: unknown[]): Vocabulary {
+  const options = args.at(-1) as { data?: { root?: { vocabulary?: Vocabulary } } } | undefined;
+  const vocabulary = options?.data?.root?.vocabulary;
+  if (!vocabulary) throw new Error('vocabulary helpers need the profile’s vocabulary in the context');
+  return vocabulary;
+}
+
+/** The helpers policy templates can use (the same for every profile). */
+export function policyHelpers(SafeString: new (s: string) => unknown): Record<string, HelperDelegate> {
   const helpers: Record<string, HelperDelegate> = {
     /** `{{term "worker" "plural" "capital"}}`: any term in any form. */
     term: (...args: unknown[]) => {
@@ -76,7 +81,7 @@ export function policyHelpers(
         throw new Error(`term: unknown term "${String(name)}" (known: ${Object.keys(TERMS).join(', ')})`);
       const unknown = forms.find((f) => !FORMS.has(f));
       if (unknown) throw new Error(`term: unknown form "${unknown}" (known: ${[...FORMS].join(', ')})`);
-      return term(vocabulary, name as TermName, forms as Form[]);
+      return term(vocabularyOf(args), name as TermName, forms as Form[]);
     },
     date: (value: unknown) => formatUkDate(String(value)),
     addMonths: (value: unknown, months: unknown) => addMonths(String(value), Number(months)),
@@ -119,7 +124,8 @@ export function policyHelpers(
         [capital(plural), ['plural', 'capital']],
         [`${capital(plural)}Title`, ['plural', 'title']],
       );
-    for (const [helper, forms] of variants) helpers[helper] = () => term(vocabulary, name, forms);
+    for (const [helper, forms] of variants)
+      helpers[helper] = (...args: unknown[]) => term(vocabularyOf(args), name, forms);
   }
   return helpers;
 }

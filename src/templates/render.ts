@@ -1,4 +1,5 @@
 /** Render stage: a template + a resolved profile → the policy's Markdown, strictly and with values as data. */
+import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { addMonths, formatUkDate } from '../dates.js';
 import type { Diagnostic } from '../errors.js';
@@ -32,8 +33,9 @@ export interface RenderedPolicy {
 type Escape = (value: unknown) => string;
 
 /**
- * Handlebars escapes `{{value}}` through one global function, captured when a template is first run;
- * every render compiles afresh inside this swap, so values are Markdown-escaped and nothing else changes.
+ * Handlebars escapes `{{value}}` through one global function, captured when a compiled template is first
+ * run: each is first run (and always run) inside this swap, so a body escapes values as Markdown, a title
+ * not at all, and nothing else in the process changes.
  */
 function withEscape<T>(escape: Escape, run: () => T): T {
   const utils = Handlebars.Utils as { escapeExpression: Escape };
@@ -94,19 +96,46 @@ export function templateContext(profile: ResolvedProfile, dates: PolicyDates): P
   };
 }
 
-function handlebarsFor(profile: ResolvedProfile, partials: ReadonlyMap<string, Partial>): typeof Handlebars {
+/** Compiled templates, by their text and partials: a batch compiles each template once, not once a profile. */
+interface Compiled {
+  raw: { line: number; column: number }[];
+  body: HandlebarsTemplateDelegate;
+  title: HandlebarsTemplateDelegate;
+}
+const compiledCache = new Map<string, Compiled>();
+
+function compiledFor(template: Template, partials: ReadonlyMap<string, Partial>): Compiled {
+  const key = createHash('sha256');
+  for (const part of [
+    template.file,
+    template.title,
+    template.body,
+    ...[...partials.values()].flatMap((p) => [p.name, p.text]),
+  ]) {
+    key.update(part).update('\0');
+  }
+  const digest = key.digest('hex');
+  const cached = compiledCache.get(digest);
+  if (cached) return cached;
   const hb = Handlebars.create();
-  hb.registerHelper(policyHelpers(profile.vocabulary, Handlebars.SafeString));
+  hb.registerHelper(policyHelpers(Handlebars.SafeString));
   for (const partial of partials.values()) hb.registerPartial(partial.name, partial.text);
-  return hb;
+  // Parsed once: checked for raw mustaches, then compiled.
+  const ast = Handlebars.parse(template.body);
+  const entry = {
+    raw: rawMustaches(ast),
+    body: hb.compile(ast, { strict: true }),
+    title: hb.compile(template.title, { strict: true }),
+  };
+  compiledCache.set(digest, entry);
+  return entry;
 }
 
 /** A title is plain text (a file name and document metadata come from it), so nothing is escaped. */
-function plainTitle(hb: typeof Handlebars, title: string, context: PlainObject, strict: boolean): string {
-  return withEscape(expressionText, () => hb.compile(title, { strict })(context))
+const plainTitle = (title: HandlebarsTemplateDelegate, context: PlainObject): string =>
+  withEscape(expressionText, () => title(context))
     .replace(/\s+/g, ' ')
     .trim();
-}
 
 /** A template's title for listing, in key or link worker terms, without a profile. */
 export function renderTitle(template: Template, worker: 'key' | 'link'): string {
@@ -122,9 +151,9 @@ export function renderTitle(template: Template, worker: 'key' | 'link'): string 
     regulatedAs: '',
   };
   const hb = Handlebars.create();
-  hb.registerHelper(policyHelpers(vocabulary, Handlebars.SafeString));
+  hb.registerHelper(policyHelpers(Handlebars.SafeString));
   try {
-    return plainTitle(hb, template.title, {}, false);
+    return plainTitle(hb.compile(template.title), { vocabulary });
   } catch {
     return template.title;
   }
@@ -227,9 +256,8 @@ export function renderPolicy(
 ): { policy?: RenderedPolicy; diagnostics: Diagnostic[] } {
   const context = templateContext(profile, dates);
   try {
-    // Parsed once: checked for raw mustaches, then compiled.
-    const ast = Handlebars.parse(template.body);
-    const raw = rawMustaches(ast);
+    const compiled = compiledFor(template, partials);
+    const raw = compiled.raw;
     if (raw.length > 0) {
       const at = locator(template);
       return {
@@ -245,9 +273,8 @@ export function renderPolicy(
         ),
       };
     }
-    const hb = handlebarsFor(profile, partials);
-    const markdown = withEscape(escapeExpression, () => hb.compile(ast, { strict: true })(context));
-    const title = plainTitle(hb, template.title, context, true);
+    const markdown = withEscape(escapeExpression, () => compiled.body(context));
+    const title = plainTitle(compiled.title, context);
     if (markdown.length > MAX_POLICY_BYTES) {
       return {
         diagnostics: [

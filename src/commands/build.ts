@@ -57,9 +57,12 @@ async function progress(io: Io, flags: BuildFlags) {
       clearOnComplete: true,
     });
     return {
-      start: (total: number) => bar.start(total, 0, { name: '' }),
+      start: (total: number) => {
+        if (total > 1) bar.start(total, 0, { name: '' });
+      },
       begin: (name: string) => bar.update({ name }),
       done: (_: ProfileOutcome, finished: number, total: number) => {
+        if (total <= 1) return;
         bar.update(finished, { name: '' });
         if (finished === total) bar.stop();
       },
@@ -67,6 +70,8 @@ async function progress(io: Io, flags: BuildFlags) {
   }
   return {
     done: (outcome: ProfileOutcome, finished: number, total: number) => {
+      // One organisation needs no progress report: its result follows at once.
+      if (total <= 1) return;
       const what =
         outcome.state === 'failed'
           ? 'failed'

@@ -162,14 +162,16 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
       });
       return { policy: p.id, version: version.version, outcome };
     });
-    if (!options.frozen && recorded.some((r) => r.outcome !== 'unchanged'))
-      await saveRegister(registerFile, register);
-
     const files: WrittenFile[] = [];
     for (const policy of policies) {
       const versions = register.policies[policy.id]?.versions ?? [];
       const version = documentVersion(versions, policy.reviewIntervalMonths);
       files.push(...(await writePolicy(policy, profile, version, slug, options)));
+    }
+    // Recorded last: a build stopped part-way leaves the register as it was, and the next build records
+    // the change again rather than finding a version whose documents were never written.
+    if (!options.frozen && recorded.some((r) => r.outcome !== 'unchanged')) {
+      await saveRegister(registerFile, register);
     }
     return { slug, files, recorded, diagnostics: [] };
   };

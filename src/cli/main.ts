@@ -6,6 +6,7 @@ import { VERSION } from '../version.js';
 import type { ApproveFlags } from '../commands/approve.js';
 import type { BuildFlags } from '../commands/build.js';
 import type { StatusFlags } from '../commands/status.js';
+import { handleInterrupts } from './interrupt.js';
 import { colours, processIo, type Io } from './io.js';
 
 /** Commander accumulator for repeatable options. */
@@ -226,7 +227,12 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
 }
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[], io: Io = processIo()): Promise<ExitCode> {
+export async function main(argv: string[], io?: Io): Promise<ExitCode> {
+  if (!io) handleInterrupts();
+  return run(argv, io ?? processIo());
+}
+
+async function run(argv: string[], io: Io): Promise<ExitCode> {
   let exitCode: ExitCode = ExitCode.Success;
   try {
     const cli = program(io, (code) => (exitCode = code));

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
+import { onInterrupt } from '../cli/interrupt.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
 
 /** Environment variables that may name a browser, in the order they are tried. */
@@ -121,10 +122,24 @@ const LAUNCH_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
 ];
 
+/** puppeteer starts Chromium as a process-group leader; its helper processes go with it. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 /** A browser for one build: launched on first use, closed once at the end. */
 export class BrowserSession {
   private browser: Promise<Browser> | undefined;
   private profileDir: string | undefined;
+  private forgetInterrupt: (() => void) | undefined;
 
   constructor(
     private readonly executable: string,
@@ -138,10 +153,11 @@ export class BrowserSession {
 
   private async launch(): Promise<Browser> {
     const puppeteer = await import('puppeteer-core');
-    this.profileDir = mkdtempSync(path.join(tmpdir(), 'keypolicy-chromium-'));
+    const profileDir = mkdtempSync(path.join(tmpdir(), 'keypolicy-chromium-'));
+    this.profileDir = profileDir;
     const root = typeof process.getuid === 'function' && process.getuid() === 0;
     try {
-      return await puppeteer.launch({
+      const browser = await puppeteer.launch({
         executablePath: this.executable,
         headless: true,
         pipe: true,
@@ -150,6 +166,12 @@ export class BrowserSession {
         timeout: this.timeoutMs,
         protocolTimeout: this.timeoutMs * 2,
       });
+      const pid = browser.process()?.pid;
+      this.forgetInterrupt = onInterrupt(() => {
+        if (pid !== undefined) killGroup(pid);
+        rmSync(profileDir, { recursive: true, force: true });
+      });
+      return browser;
     } catch (error) {
       throw new KeypolicyError(
         'KP_BROWSER_FAILED',
@@ -176,15 +198,11 @@ export class BrowserSession {
     const child = browser?.process();
     if (child?.pid !== undefined && child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      // puppeteer starts Chromium as a process-group leader; its helpers go with it.
-      try {
-        process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      killGroup(child.pid);
       await exited;
     }
     await browser?.disconnect().catch(() => undefined);
+    this.forgetInterrupt?.();
     if (this.profileDir) {
       try {
         rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });

@@ -1,7 +1,9 @@
 /** Writes that never leave a half-written file: write a temporary sibling, then rename over the target. */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { onInterrupt } from '../cli/interrupt.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
 
 const ENVIRONMENT_CODES = new Set([
@@ -40,11 +42,13 @@ export async function writeFileAtomic(
     path.dirname(file),
     `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
   );
+  const forget = onInterrupt(() => rmSync(temporary, { force: true }));
   try {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(temporary, contents, { flag: 'wx' });
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
+    forget();
     throw ioError(file, error);
   }
   try {
@@ -60,5 +64,6 @@ export async function writeFileAtomic(
     throw ioError(file, error);
   } finally {
     await rm(temporary, { force: true }).catch(() => undefined);
+    forget();
   }
 }

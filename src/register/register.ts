@@ -1,7 +1,9 @@
 /** The register file beside each profile: read (with located errors), checked, locked and written atomically. */
+import { rmSync } from 'node:fs';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from 'yaml';
+import { onInterrupt } from '../cli/interrupt.js';
 import type { Diagnostic } from '../errors.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
@@ -142,10 +144,12 @@ export async function withRegisterLock<T>(registerFile: string, work: () => Prom
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
   }
+  const forget = onInterrupt(() => rmSync(lock, { force: true }));
   try {
     return await work();
   } finally {
     await rm(lock, { force: true });
+    forget();
   }
 }
 

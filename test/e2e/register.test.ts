@@ -216,6 +216,32 @@ describe('register safety', () => {
     expect(existsSync(path.join(dir, 'keypolicy.register.yaml.lock'))).toBe(false);
   });
 
+  it('leaves the previous files and register intact when stopped by SIGTERM mid-build (exit 143)', async () => {
+    const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL });
+    expect(keypolicy(dir, 'build', '--format', 'md,html', '--date', '2026-04-01').status).toBe(0);
+    const registerBefore = readFileSync(path.join(dir, 'keypolicy.register.yaml'));
+    const htmlFile = path.join(dir, 'policies/riverside-support-ltd/key-worker-policy.html');
+    const htmlBefore = readFileSync(htmlFile);
+    writeFileSync(path.join(dir, 'keypolicy.yaml'), `${ENGLAND_MINIMAL}terminology:\n  worker: link\n`);
+    const child = spawn(
+      process.execPath,
+      [bin, 'build', '--format', 'pdf,docx,html,md', '--date', '2026-04-02'],
+      { cwd: dir },
+    );
+    // A cold build with a PDF takes well over a second; stop it while Chromium is starting or printing.
+    const code = await new Promise<number | null>((resolve) => {
+      setTimeout(() => child.kill('SIGTERM'), 700);
+      child.on('exit', (status) => resolve(status));
+    });
+    expect(code).toBe(143);
+    const leftovers = spawnSync('find', [dir, '-name', '*.tmp', '-o', '-name', '*.lock'], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    expect(leftovers).toBe('');
+    expect(readFileSync(htmlFile).equals(htmlBefore)).toBe(true);
+    expect(readFileSync(path.join(dir, 'keypolicy.register.yaml')).equals(registerBefore)).toBe(true);
+  });
+
   it('reports a corrupted register at its line and never overwrites it', () => {
     const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL });
     expect(keypolicy(dir, 'build', '--format', 'md', '--date', '2026-04-01').status).toBe(0);

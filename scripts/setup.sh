@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything keypolicy and its tests need on a fresh machine, then the npm dependencies.
 # On Debian/Ubuntu as root it installs what is missing with apt-get: Chromium (for PDF), fonts,
-# LibreOffice Writer (the tests open every DOCX in it) and poppler/qpdf (the tests read PDFs back).
+# LibreOffice Writer (the tests open every DOCX in it), poppler/qpdf (the tests read PDFs back) and procps.
 # Elsewhere it says what to install. It never downloads a browser of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,7 @@ fc-list 2>/dev/null | grep -qi 'Liberation Sans' || missing+=(fonts-liberation2 
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v pgrep >/dev/null 2>&1 || missing+=(procps)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -146,8 +146,19 @@ export class BrowserSession {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  get(): Promise<Browser> {
+  private relaunched = false;
+
+  /**
+   * The browser, launched on first use. If it has died (crashed, or killed), it is launched again once
+   * per build: a batch survives one lost browser, not a browser that keeps dying.
+   */
+  async get(): Promise<Browser> {
     this.browser ??= this.launch();
+    const browser = await this.browser;
+    if (browser.connected || this.relaunched) return browser;
+    this.relaunched = true;
+    this.forgetInterrupt?.();
+    this.browser = this.launch();
     return this.browser;
   }
 
@@ -187,7 +198,8 @@ export class BrowserSession {
 
   /** Start the browser now, in the background, so it is ready when the first PDF is printed. */
   warmUp(): void {
-    this.get().catch(() => undefined);
+    this.browser ??= this.launch();
+    this.browser.catch(() => undefined);
   }
 
   /** Stop the browser. Its profile is a throw-away folder, so it is killed rather than shut down politely. */

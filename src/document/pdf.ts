@@ -1,6 +1,7 @@
 /** PDF output: the document's HTML printed by Chromium (A4, tagged, bookmarks), then made reproducible. */
 import { ExitCode, KeypolicyError } from '../errors.js';
 import { VERSION } from '../version.js';
+import type { Browser } from 'puppeteer-core';
 import type { BrowserSession } from './browser.js';
 import { escapeHtml, logoDataUri, renderHtml } from './html.js';
 import type { PolicyDocument } from './model.js';
@@ -74,6 +75,16 @@ export async function renderPdf(
   timeoutMs = 60_000,
 ): Promise<Buffer> {
   const browser = await session.get();
+  try {
+    return await printWith(browser, doc, timeoutMs);
+  } catch (error) {
+    // The browser died under this page (crashed or killed): print again in the relaunched one.
+    if (browser.connected) throw error;
+    return printWith(await session.get(), doc, timeoutMs);
+  }
+}
+
+async function printWith(browser: Browser, doc: PolicyDocument, timeoutMs: number): Promise<Buffer> {
   const page = await browser.newPage();
   try {
     await page.setJavaScriptEnabled(false);

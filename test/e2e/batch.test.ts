@@ -1,6 +1,7 @@
 /** Batch builds through the real CLI: inputs, failure isolation, manifests, incremental rebuilds, shards. */
-import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +134,42 @@ describe('batch builds', () => {
     expect(build(dir).json.summary.built).toBe(1);
     expect(build(dir).json.summary.unchanged).toBe(1);
   });
+
+  it('relaunches Chromium once when it is killed in the middle of a batch, and completes the batch', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [
+        `clients/c${i}.yaml`,
+        ENGLAND_MINIMAL.replace('Riverside Support Ltd', `Client ${i}`),
+      ]),
+    );
+    const dir = tempDir(files);
+    const child = spawn(
+      process.execPath,
+      [bin, 'build', 'clients', '--format', 'pdf', '--date', '2026-04-01', '--json', '--jobs', '1'],
+      { cwd: dir },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Wait for the first PDF, then kill the browser by its pid.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !existsSync(path.join(dir, 'policies/client-0/key-worker-policy.pdf'))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const pids = spawnSync('pgrep', ['-f', `${tmpdir()}/keypolicy-chromium-`], {
+      encoding: 'utf8',
+    })
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) spawnSync('kill', ['-9', pid]);
+    expect(await exited).toBe(0);
+    const result = JSON.parse(stdout) as Result;
+    expect(result.summary).toEqual({ built: 6, unchanged: 0, failed: 0 });
+    for (let i = 0; i < 6; i++)
+      expect(existsSync(path.join(dir, `policies/client-${i}/key-worker-policy.pdf`))).toBe(true);
+  }, 120_000);
 
   it('splits organisations into stable, disjoint shards whose union is the whole', () => {
     const files = Object.fromEntries(

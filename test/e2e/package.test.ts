@@ -6,7 +6,10 @@ import { expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 it('ships no tests, fixtures, examples, sources or secrets', () => {
-  const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   expect(result.status).toBe(0);
   const [pack] = JSON.parse(result.stdout) as { files: { path: string }[] }[];
   const files = pack!.files.map((f) => f.path);
@@ -15,7 +18,9 @@ it('ships no tests, fixtures, examples, sources or secrets', () => {
   expect(files).toContain('schemas/profile.schema.json');
   expect(files).toContain('templates/key-worker-policy.md');
   const unwanted = files.filter((f) =>
-    /^(test|examples|src|bench|scripts|\.ci|node_modules)\/|(^|\/)\.env|\.(pem|key|p12|tgz)$|(^|\/)\.npmrc$|\.test\.[jt]s$/.test(f),
+    /^(test|examples|src|bench|scripts|\.ci|node_modules)\/|(^|\/)\.env|\.(pem|key|p12|tgz)$|(^|\/)\.npmrc$|\.test\.[jt]s$/.test(
+      f,
+    ),
   );
   expect(unwanted).toEqual([]);
 }, 60_000);

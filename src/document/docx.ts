@@ -30,7 +30,8 @@ import {
   type IRunOptions,
   type ParagraphChild,
 } from 'docx';
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
+import { zip } from '../output/zip.js';
 import type {
   AlignType,
   BlockContent,
@@ -798,17 +799,15 @@ function partOrder(a: string, b: string): number {
  * process-global drawing and bookmark counters renumbered in order of appearance, and a zip with fixed
  * entry dates, a stable entry order and fixed compression. (List numIds are counted per document by docx.)
  */
-export function normalizeDocx(input: Buffer, date: string): Buffer {
-  const entries = unzipSync(new Uint8Array(input));
-  const names = Object.keys(entries)
-    .filter((n) => !n.endsWith('/'))
-    .sort(partOrder);
+export function normalizeDocx(parts: ReadonlyMap<string, string | Uint8Array>, date: string): Buffer {
+  const names = [...parts.keys()].filter((n) => !n.endsWith('/')).sort(partOrder);
   const text = new Map<string, string>();
   const binary = new Map<string, Uint8Array>();
   for (const name of names) {
-    const data = entries[name];
-    if (!data) continue;
-    if (/\.(xml|rels)$/.test(name)) text.set(name, strFromU8(data));
+    const data = parts.get(name);
+    if (data === undefined) continue;
+    if (typeof data === 'string') text.set(name, data);
+    else if (/\.(xml|rels)$/.test(name)) text.set(name, strFromU8(data));
     else binary.set(name, data);
   }
 
@@ -870,22 +869,29 @@ export function normalizeDocx(input: Buffer, date: string): Buffer {
     text.set(name, next);
   }
 
-  // 4. A fresh zip: fixed entry dates, a stable entry order and fixed compression. fflate reads a date's
-  //    local-time fields, so the date is built from local fields: the same bytes in every time zone.
-  const [y, m, d] = day.split('-').map(Number);
-  const mtime = new Date(Math.max(1980, y ?? 1980), (m ?? 1) - 1, d ?? 1, 12, 0, 0);
-  const zippable: Zippable = {};
-  for (const name of names) {
-    const value = text.has(name) ? strToU8(text.get(name) ?? '') : binary.get(name);
-    if (value === undefined) continue;
-    // Images are compressed already: storing them saves time and changes nothing in size.
-    zippable[name] = [value, { level: /\.(png|jpe?g)$/i.test(name) ? 0 : 6, mtime }];
-  }
-  return Buffer.from(zipSync(zippable, { level: 6, mtime }));
+  // 4. A fresh zip: fixed entry dates, a stable entry order and fixed compression. Images are compressed
+  //    already: storing them saves time and changes nothing in size.
+  return zip(
+    names.flatMap((name) => {
+      const value = text.has(name) ? strToU8(text.get(name) ?? '') : binary.get(name);
+      return value === undefined ? [] : [{ name, data: value, store: /\.(png|jpe?g)$/i.test(name) }];
+    }),
+    day,
+  );
+}
+
+/** docx's compiler gives the package's parts before they are zipped; reaching it spares an unzip and a re-zip. */
+type PartsCompiler = { compile(file: unknown): Map<string, string | Uint8Array> };
+
+async function documentParts(
+  document: ReturnType<typeof buildWordDocument>,
+): Promise<ReadonlyMap<string, string | Uint8Array>> {
+  const compiler = (Packer as unknown as { compiler?: PartsCompiler }).compiler;
+  if (typeof compiler?.compile === 'function') return compiler.compile(document);
+  return new Map(Object.entries(unzipSync(new Uint8Array(await Packer.toBuffer(document)))));
 }
 
 /** Render a policy as a Word document; the same model always gives the same bytes. */
 export async function renderDocx(doc: PolicyDocument): Promise<Buffer> {
-  const packed = await Packer.toBuffer(buildWordDocument(doc));
-  return normalizeDocx(packed, doc.metadata.date);
+  return normalizeDocx(await documentParts(buildWordDocument(doc)), doc.metadata.date);
 }

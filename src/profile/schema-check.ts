@@ -126,7 +126,9 @@ function explain(error: ErrorObject, ctx: Context): DiagnosticInit | undefined {
         message: `\`${key}\` is not a field keypolicy knows${displayPath(pointer) ? ` under \`${displayPath(pointer)}\`` : ''}${guess ? `; did you mean \`${guess}\`?` : '.'}`,
         hint: guess
           ? `Rename it to \`${guess}\`.`
-          : `Fields allowed here: ${allowed.map((k) => `\`${k}\``).join(', ')}.`,
+          : allowed.length > 0
+            ? `Fields allowed here: ${allowed.map((k) => `\`${k}\``).join(', ')}.`
+            : 'Remove it.',
       };
     }
     case 'enum': {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import { loadMergedProfile, originOf, type MergedProfile } from './extends.js';
 import type { PlainObject } from './load.js';
+import { loadRegister, registerPathFor } from '../register/register.js';
 import { resolveProfile, type ResolvedProfile } from './resolve.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { checkSemantics } from './semantic-check.js';
@@ -91,6 +92,8 @@ export async function validateProfile(file: string): Promise<ProfileReport> {
     ];
     found.push(...findings.map((f) => locate(merged, f)));
     found.push(...(await checkPolicyIds(merged, findings)).map((f) => locate(merged, f)));
+    // The register beside the profile is part of what is checked: hand edits of its history show here.
+    if (!abstract) found.push(...(await loadRegister(registerPathFor(absolute))).diagnostics);
   }
   found.sort(byPosition);
   const errors = found.filter((d) => d.severity === 'error');

@@ -1,5 +1,6 @@
 /** The register file beside each profile: read (with located errors), checked, locked and written atomically. */
 import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from 'yaml';
@@ -51,9 +52,22 @@ export async function loadRegister(
   if (diagnostics.length > 0) return { diagnostics };
   const register = loaded.data as unknown as Register;
   for (const [id, policy] of Object.entries(register.policies)) {
+    let chained = '';
     policy.versions.forEach((version, index) => {
       const previous = policy.versions[index - 1];
       const pointer = `/policies/${id}/versions/${index}`;
+      const expected = entryHash(version, chained);
+      if (version.entryHash !== expected) {
+        diagnostics.push(
+          source.diagnostic({
+            code: 'KP_REGISTER_TAMPERED',
+            pointer,
+            message: `Version ${version.version} of \`${id}\` has been changed since keypolicy recorded it (its hash no longer matches).`,
+            hint: 'Registers are written only by `keypolicy build` and `keypolicy approve`. Restore this file from version control.',
+          }),
+        );
+      }
+      chained = version.entryHash ?? expected;
       if (previous && compareVersions(version.version, previous.version) <= 0) {
         diagnostics.push(
           source.diagnostic({
@@ -88,8 +102,27 @@ export function registerYaml(register: Register): string {
   return document.toString({ lineWidth: 0, blockQuote: 'literal' });
 }
 
-/** Write the register atomically (never half-written). */
+/** The hash that chains an entry to the one before it (over everything but the hash itself). */
+function entryHash(entry: RegisterVersion, previous: string): string {
+  const content: Partial<RegisterVersion> = { ...entry };
+  delete content.entryHash;
+  return `sha256:${createHash('sha256').update(previous).update(JSON.stringify(content)).digest('hex')}`;
+}
+
+/** Each entry carries the hash of itself and the one before it, so a hand edit of history is evident. */
+function chain(register: Register): void {
+  for (const policy of Object.values(register.policies)) {
+    let previous = '';
+    for (const entry of policy.versions) {
+      entry.entryHash = entryHash(entry, previous);
+      previous = entry.entryHash;
+    }
+  }
+}
+
+/** Write the register atomically (never half-written), its entries chained by hash. */
 export async function saveRegister(file: string, register: Register): Promise<void> {
+  chain(register);
   await writeFileAtomic(file, registerYaml(register));
 }
 

@@ -46,7 +46,16 @@ const Version = Type.Object(
       description: 'The profile fields this version was built from (dotted paths), for change logs.',
     }),
     markdown: Type.Optional(
-      Type.String({ description: 'The policy’s words, kept for the latest version so `diff` can compare.' }),
+      Type.String({
+        description: 'The policy’s words, so `diff` can compare and the words of any version can be found.',
+      }),
+    ),
+    entryHash: Type.Optional(
+      Type.String({
+        pattern: '^sha256:[0-9a-f]{64}$',
+        description:
+          'sha256 of this entry and the entry before it: a hand edit of a past version or approval breaks the chain.',
+      }),
     ),
   },
   { additionalProperties: false, description: 'One recorded version of a policy.' },

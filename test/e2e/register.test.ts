@@ -242,6 +242,30 @@ describe('register safety', () => {
     expect(readFileSync(path.join(dir, 'keypolicy.register.yaml')).equals(registerBefore)).toBe(true);
   });
 
+  it('is tamper-evident: a hand edit of a past approval is reported by validate and status', () => {
+    const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL });
+    expect(keypolicy(dir, 'build', '--format', 'md', '--date', '2026-04-01').status).toBe(0);
+    const args = [
+      'approve',
+      '--policy',
+      'key-worker-policy',
+      '--by',
+      'Priya Shah',
+      '--role',
+      'Registered Manager',
+    ];
+    expect(keypolicy(dir, ...args, '--date', '2026-04-02').status).toBe(0);
+    expect(keypolicy(dir, 'validate').status).toBe(0);
+    const file = path.join(dir, 'keypolicy.register.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('name: Priya Shah', 'name: Someone Else'));
+    const validate = keypolicy(dir, 'validate');
+    expect(validate.status).toBe(1);
+    expect(validate.stderr).toMatch(
+      /keypolicy\.register\.yaml:\d+:\d+ error KP_REGISTER_TAMPERED .*Version 1\.0 of `key-worker-policy` has been changed/,
+    );
+    expect(keypolicy(dir, 'status').status).toBe(1);
+  });
+
   it('reports a corrupted register at its line and never overwrites it', () => {
     const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL });
     expect(keypolicy(dir, 'build', '--format', 'md', '--date', '2026-04-01').status).toBe(0);

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { parseMarkdown } from '../../src/document/markdown.js';
 import { validateProfile } from '../../src/profile/validate.js';
 import { renderProfilePolicies } from '../../src/templates/policies.js';
+import { CONTROL_CHARACTERS } from '../../src/cli/report.js';
 import { ENGLAND_MINIMAL, tempDir } from '../helpers.js';
 
 const dir = tempDir();
@@ -81,7 +82,11 @@ describe('fuzzing profile values', () => {
         maxLength: 40,
       })
       .filter(
-        (s) => s.trim() !== '' && s === s.trim() && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(s),
+        (s) =>
+          s.trim() !== '' &&
+          s === s.trim() &&
+          !new RegExp(CONTROL_CHARACTERS.source).test(s) &&
+          !/[\u2028\u2029\ufeff]/.test(s),
       );
     await fc.assert(
       fc.asyncProperty(value, value, async (name, supervisor) => {

@@ -171,6 +171,14 @@ describe('batch builds', () => {
       expect(existsSync(path.join(dir, `policies/client-${i}/key-worker-policy.pdf`))).toBe(true);
   }, 120_000);
 
+  it('exits 3 when the output folder cannot be written, and names why', () => {
+    const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL, 'not-a-folder': 'x' });
+    const result = build(dir, '--out', 'not-a-folder');
+    expect(result.status).toBe(3);
+    expect(result.json.profiles[0]!.errors.map((e) => e.code)).toEqual(['KP_IO']);
+    expect(readFileSync(path.join(dir, 'not-a-folder'), 'utf8')).toBe('x');
+  });
+
   it('splits organisations into stable, disjoint shards whose union is the whole', () => {
     const files = Object.fromEntries(
       Array.from({ length: 12 }, (_, i) => [

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// keypolicy against peers on the same documents: md-to-pdf (PDF through the same system Chromium, in
+// batches of 10 so it does not time out) and pandoc (DOCX, one process per file). Peers are installed for
+// the benchmark only, into bench/.peers (npm, without a browser download) and by apt-get (pandoc).
+// Usage: node bench/peers.mjs [N=20]   (`--quick`: N=10). md-to-pdf takes seconds a document here, so
+// the default is 20 documents; pass 100 for the full comparison (several minutes).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateProfiles } from './batch.mjs';
+
+const quick = process.argv.includes('--quick');
+const count = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? (quick ? 10 : 20));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const peers = path.join(root, 'bench', '.peers');
+const chromium = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/google-chrome-stable'].find(
+  existsSync,
+);
+
+function installPeers() {
+  if (!existsSync(path.join(peers, 'node_modules', 'md-to-pdf'))) {
+    mkdirSync(peers, { recursive: true });
+    writeFileSync(path.join(peers, 'package.json'), '{ "name": "keypolicy-bench-peers", "private": true }\n');
+    execFileSync(
+      'npm',
+      ['install', '--prefix', peers, '--no-audit', '--no-fund', 'md-to-pdf@5', 'puppeteer@24'],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' },
+      },
+    );
+  }
+  if (spawnSync('sh', ['-c', 'command -v pandoc']).status !== 0) {
+    execFileSync('apt-get', ['install', '-y', '-qq', 'pandoc'], { stdio: 'inherit' });
+  }
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main() {
+  installPeers();
+  const dir = mkdtempSync(path.join(tmpdir(), 'keypolicy-peers-'));
+  generateProfiles(path.join(dir, 'clients'), count);
+  const bin = path.join(root, 'bin/keypolicy.js');
+  const keypolicy = (format, out) => {
+    const start = performance.now();
+    execFileSync(
+      process.execPath,
+      [bin, 'build', 'clients', '--format', format, '--out', out, '--date', '2026-04-01', '--quiet'],
+      { cwd: dir },
+    );
+    return performance.now() - start;
+  };
+  // The same rendered words for every tool: keypolicy's Markdown output.
+  keypolicy('md', 'md');
+  const markdown = readdirSync(path.join(dir, 'md'), { recursive: true })
+    .filter((f) => String(f).endsWith('.md'))
+    .map((f) => path.join(dir, 'md', String(f)));
+  rmSync(path.join(dir, 'clients'), { recursive: true, force: true });
+  generateProfiles(path.join(dir, 'clients'), count);
+
+  console.error('peers: keypolicy PDF…');
+  const kpPdf = keypolicy('pdf', 'kp-pdf');
+  const kpDocx = keypolicy('docx', 'kp-docx');
+
+  console.error('peers: md-to-pdf…');
+  const require = createRequire(path.join(peers, 'package.json'));
+  const { mdToPdf } = await import(pathToFileURL(require.resolve('md-to-pdf')).href);
+  let mdFailures = 0;
+  const mdStart = performance.now();
+  for (let i = 0; i < markdown.length; i += 10) {
+    const results = await Promise.allSettled(
+      markdown.slice(i, i + 10).map((file) =>
+        mdToPdf(
+          { path: file },
+          {
+            dest: `${file}.peer.pdf`,
+            launch_options: { executablePath: chromium, args: ['--no-sandbox'] },
+          },
+        ),
+      ),
+    );
+    mdFailures += results.filter((r) => r.status === 'rejected').length;
+  }
+  const mdPdf = performance.now() - mdStart;
+
+  console.error('peers: pandoc…');
+  const pandocStart = performance.now();
+  for (const file of markdown) execFileSync('pandoc', [file, '-o', `${file}.peer.docx`]);
+  const pandoc = performance.now() - pandocStart;
+  rmSync(dir, { recursive: true, force: true });
+
+  console.log(`keypolicy against peers: the same ${markdown.length} policies (all 24 variants), whole runs`);
+  console.log(
+    `  PDF   keypolicy ${seconds(kpPdf)} (${(kpPdf / count).toFixed(0)} ms/doc, incl. validating and rendering)`,
+  );
+  console.log(
+    `        md-to-pdf ${seconds(mdPdf)} (${(mdPdf / count).toFixed(0)} ms/doc, batches of 10, ${mdFailures} failed)  → keypolicy ${(mdPdf / kpPdf).toFixed(1)}× the throughput (target ≥ 3×)`,
+  );
+  console.log(
+    `  DOCX  keypolicy ${seconds(kpDocx)} (${(kpDocx / count).toFixed(0)} ms/doc, incl. validating and rendering)`,
+  );
+  console.log(
+    `        pandoc    ${seconds(pandoc)} (${(pandoc / count).toFixed(0)} ms/doc, a process per file)  → keypolicy ${(pandoc / kpDocx).toFixed(1)}× faster (target ≥ 3×)`,
+  );
+}
+
+await main();
+// md-to-pdf leaves the browsers of documents that failed running; stop them, then end.
+spawnSync('pkill', ['-f', 'puppeteer_dev_chrome_profile']);
+process.exit(0);

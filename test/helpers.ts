@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
 import type { Io } from '../src/cli/io.js';
 
@@ -21,6 +23,31 @@ export function tempDir(files: Record<string, string | Uint8Array> = {}): string
   }
   return dir;
 }
+
+const BIN = fileURLToPath(new URL('../bin/keypolicy.js', import.meta.url));
+
+/** Run the real binary, as a separate process, in `cwd` (colours off, no input). */
+export function runBinary(cwd: string, args: readonly string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    input: '',
+    timeout: 180_000,
+  });
+}
+
+/** `keypolicy approve` of the key worker policy by the example registered manager. */
+export const approveArgs = (role = 'Registered Manager', date?: string): string[] => [
+  'approve',
+  '--policy',
+  'key-worker-policy',
+  '--by',
+  'Priya Shah',
+  '--role',
+  role,
+  ...(date ? ['--date', date] : []),
+];
 
 /** Run the CLI in-process, as `keypolicy ...args` in `cwd`, capturing its output. */
 export async function runCli(args: string[], cwd: string, options: { interactive?: boolean } = {}) {

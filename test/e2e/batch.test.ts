@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/output/manifest.js';
-import { ENGLAND_MINIMAL, tempDir, WALES_MINIMAL } from '../helpers.js';
+import { approveArgs, ENGLAND_MINIMAL, runBinary, tempDir, WALES_MINIMAL } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'bin/keypolicy.js');
@@ -104,22 +104,7 @@ describe('batch builds', () => {
     expect(build(dir).json.summary).toEqual({ built: 0, unchanged: 1, failed: 0 });
     expect(build(dir, '--force').json.summary.built).toBe(1);
 
-    const approve = spawnSync(
-      process.execPath,
-      [
-        bin,
-        'approve',
-        '--policy',
-        'key-worker-policy',
-        '--by',
-        'Priya Shah',
-        '--role',
-        'Registered Manager',
-        '--date',
-        '2026-04-02',
-      ],
-      { cwd: dir, encoding: 'utf8' },
-    );
+    const approve = runBinary(dir, approveArgs('Registered Manager', '2026-04-02'));
     expect(approve.status).toBe(0);
     const after = build(dir);
     expect(after.json.summary.built).toBe(1);

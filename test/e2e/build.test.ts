@@ -9,10 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.js';
+import { runBinary, tempDir } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/keypolicy.js');
 // Builds record versions in a register beside each profile, so they run on a copy of the examples.
 const copy = tempDir();
 cpSync(path.join(root, 'examples'), path.join(copy, 'examples'), { recursive: true });
@@ -24,14 +23,7 @@ const examples = [
   'examples/consultant/clients/gofal-glannau.yaml',
 ].map((p) => path.join(copy, p));
 
-function keypolicy(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    timeout: 180_000,
-  });
-}
+const keypolicy = (args: string[], env: Record<string, string> = {}) => runBinary(root, args, env);
 
 interface Listing {
   ok: boolean;

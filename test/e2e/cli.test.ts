@@ -1,21 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { ENGLAND_MINIMAL, runCli, tempDir } from '../helpers.js';
+import { ENGLAND_MINIMAL, runBinary, runCli, tempDir } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'bin/keypolicy.js');
 
-function keypolicy(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    input: '',
-  });
-}
+const keypolicy = (args: string[], cwd: string) => runBinary(cwd, args);
 
 vi.mock('@inquirer/prompts', () => {
   const answers: unknown[] = ['  Ty Gwyn Care  ', 'wales', 'care-home', 'link', true];

@@ -10,18 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Register } from '../../src/register/schema.js';
-import { ENGLAND_MINIMAL, tempDir } from '../helpers.js';
+import { approveArgs, ENGLAND_MINIMAL, runBinary, tempDir } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'bin/keypolicy.js');
 
-function keypolicy(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-}
+const keypolicy = (cwd: string, ...args: string[]) => runBinary(cwd, args);
 
 const register = (dir: string) =>
   parse(readFileSync(path.join(dir, 'keypolicy.register.yaml'), 'utf8')) as Register;
@@ -53,16 +47,7 @@ describe('versions, approval, change logs and review', () => {
   });
 
   it('refuses to approve in a role that does not sign, then approves', () => {
-    const wrong = keypolicy(
-      dir,
-      'approve',
-      '--policy',
-      'key-worker-policy',
-      '--by',
-      'Priya Shah',
-      '--role',
-      'Cook',
-    );
+    const wrong = keypolicy(dir, ...approveArgs('Cook'));
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('"Cook" is not a role that signs');
     const never = keypolicy(
@@ -77,30 +62,10 @@ describe('versions, approval, change logs and review', () => {
     );
     expect(never.status).toBe(1);
     expect(never.stderr).toContain('has never been built');
-    const ok = keypolicy(
-      dir,
-      'approve',
-      '--policy',
-      'key-worker-policy',
-      '--by',
-      'Priya Shah',
-      '--role',
-      'registered manager',
-      '--date',
-      '2026-04-10',
-    );
+    const ok = keypolicy(dir, ...approveArgs('registered manager', '2026-04-10'));
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('approved, effective 10 April 2026');
-    const again = keypolicy(
-      dir,
-      'approve',
-      '--policy',
-      'key-worker-policy',
-      '--by',
-      'Priya Shah',
-      '--role',
-      'Registered Manager',
-    );
+    const again = keypolicy(dir, ...approveArgs('Registered Manager'));
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('already approved');
   });

@@ -210,16 +210,7 @@ describe('register safety', () => {
   it('is tamper-evident: a hand edit of a past approval is reported by validate and status', () => {
     const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL });
     expect(keypolicy(dir, 'build', '--format', 'md', '--date', '2026-04-01').status).toBe(0);
-    const args = [
-      'approve',
-      '--policy',
-      'key-worker-policy',
-      '--by',
-      'Priya Shah',
-      '--role',
-      'Registered Manager',
-    ];
-    expect(keypolicy(dir, ...args, '--date', '2026-04-02').status).toBe(0);
+    expect(keypolicy(dir, ...approveArgs('Registered Manager', '2026-04-02')).status).toBe(0);
     expect(keypolicy(dir, 'validate').status).toBe(0);
     const file = path.join(dir, 'keypolicy.register.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('name: Priya Shah', 'name: Someone Else'));

@@ -8,7 +8,7 @@ import { contentHash, nextReview, versionInForce } from '../register/versioning.
 import { loadProfileState } from './profile-state.js';
 import { DEFAULT_PROFILE } from './validate.js';
 
-export const STATUS_FLAGS = ['overdue', 'due-soon', 'unapproved', 'stale'] as const;
+const STATUS_FLAGS = ['overdue', 'due-soon', 'unapproved', 'stale'] as const;
 type Flag = (typeof STATUS_FLAGS)[number];
 
 export interface StatusFlags {

@@ -26,7 +26,7 @@ export interface Manifest {
   files: ManifestFile[];
 }
 
-export const manifestPath = (folder: string) => path.join(folder, 'manifest.json');
+const manifestPath = (folder: string) => path.join(folder, 'manifest.json');
 
 export async function writeManifest(folder: string, manifest: Omit<Manifest, 'keypolicy'>): Promise<void> {
   const document: Manifest = {

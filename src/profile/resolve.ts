@@ -92,7 +92,7 @@ const REGULATED_AS: Record<Nation, Record<ServiceType, string>> = {
 };
 
 /** English plural of a term the profile overrides without giving a plural: good enough for nouns of roles. */
-export function pluralise(term: string): string {
+function pluralise(term: string): string {
   if (/(s|x|z|ch|sh)$/i.test(term)) return `${term}es`;
   if (/[^aeiou]y$/i.test(term)) return `${term.slice(0, -1)}ies`;
   return `${term}s`;

@@ -5,7 +5,7 @@ import { EXAMPLE_VALUES } from './example-values.js';
 import type { PlainObject } from './load.js';
 import { valueAtPointer, type DiagnosticInit } from './source.js';
 
-export const MAX_LOGO_BYTES = 5 * 1024 * 1024;
+const MAX_LOGO_BYTES = 5 * 1024 * 1024;
 
 export interface SemanticContext {
   data: PlainObject;

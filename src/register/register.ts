@@ -18,7 +18,7 @@ export function registerPathFor(profileFile: string): string {
   return path.join(path.dirname(profileFile), `${path.basename(profileFile, ext)}.register.yaml`);
 }
 
-export const emptyRegister = (): Register => ({ registerVersion: 1, policies: {} });
+const emptyRegister = (): Register => ({ registerVersion: 1, policies: {} });
 
 /** `1.10` sorts after `1.9`. */
 export function compareVersions(a: string, b: string): number {
@@ -94,7 +94,7 @@ export async function loadRegister(
 }
 
 /** The register as YAML a person can read and git can diff: long text as block scalars, stable key order. */
-export function registerYaml(register: Register): string {
+function registerYaml(register: Register): string {
   const document = new Document(register);
   document.commentBefore =
     ' keypolicy register: every recorded version of each policy, with its change log and sign-off.\n' +
@@ -189,6 +189,3 @@ export async function withRegisterLock<T>(registerFile: string, work: () => Prom
 /** The latest version of a policy, if it was ever recorded. */
 export const latestVersion = (register: Register, id: string): RegisterVersion | undefined =>
   register.policies[id]?.versions.at(-1);
-
-/** Whether every required role has signed. */
-export const isApproved = (version: RegisterVersion): boolean => version.approvedOn !== undefined;

@@ -74,7 +74,7 @@ export function sectionChanges(
 const MAX_FIELDS = 8;
 
 /** The change-log entry for a version, generated from what changed. */
-export function changeSummary(
+function changeSummary(
   previous: RegisterVersion | undefined,
   next: { markdown: string; profile: Record<string, unknown>; templateVersion: string; title: string },
   message?: string,
@@ -101,7 +101,7 @@ export function changeSummary(
 const major = (semver: string) => Number(semver.split('.')[0] ?? 0);
 
 /** The number of the version after `latest`: 1.0 → 1.1, or 2.0 when the template's major version went up. */
-export function nextVersionNumber(latest: RegisterVersion, templateVersion: string): string {
+function nextVersionNumber(latest: RegisterVersion, templateVersion: string): string {
   const [current = 1, minor = 0] = latest.version.split('.').map(Number);
   return major(templateVersion) > major(latest.template.version)
     ? `${current + 1}.0`

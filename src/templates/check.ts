@@ -138,28 +138,23 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
   const root = contextShape();
   const diagnostics: Diagnostic[] = [];
 
-  const report = (
-    file: string,
-    text: string,
-    firstLine: number,
-    node: Node,
-    length: number,
-    message: string,
-    hint: string,
-  ) => {
-    const source = sourceFromText(file, text);
-    const line = (node.loc?.start.line ?? 1) + firstLine - 1;
-    let offset = 0;
-    for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
-    const column = node.loc?.start.column ?? 0;
-    diagnostics.push(
-      source.diagnosticAt([offset + column, offset + column + length], {
-        code: 'KP_TEMPLATE_FIELD',
-        message,
-        hint,
-      }),
-    );
-  };
+  /** Report at a node of a source whose body starts on `firstLine` of `text`. */
+  const reporterFor =
+    (file: string, text: string, firstLine: number) =>
+    (node: Node, length: number, message: string, hint: string) => {
+      const source = sourceFromText(file, text);
+      const line = (node.loc?.start.line ?? 1) + firstLine - 1;
+      let offset = 0;
+      for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
+      const column = node.loc?.start.column ?? 0;
+      diagnostics.push(
+        source.diagnosticAt([offset + column, offset + column + length], {
+          code: 'KP_TEMPLATE_FIELD',
+          message,
+          hint,
+        }),
+      );
+    };
 
   const walkSource = (
     file: string,
@@ -169,6 +164,7 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
     scopes: Scope[],
     seenPartials: Set<string>,
   ) => {
+    const report = reporterFor(file, text, firstLine);
     let ast: Node;
     try {
       ast = Handlebars.parse(body) as unknown as Node;
@@ -224,9 +220,6 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
       const { shape, problem, near } = resolvePath(path, stack);
       if (problem) {
         report(
-          file,
-          text,
-          firstLine,
           path,
           path.original.length,
           `\`${path.original}\` is not a field a profile can have${near ? `; did you mean \`${near}\`?` : '.'}`,
@@ -261,9 +254,6 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
       if (simple && helperNames.has(path.original)) return checkArguments(node, stack);
       if (hasArguments) {
         report(
-          file,
-          text,
-          firstLine,
           path,
           path.original.length,
           `\`${path.original}\` is not a helper keypolicy knows.`,
@@ -309,9 +299,6 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
           const partial = partials.get(name);
           if (!partial) {
             report(
-              file,
-              text,
-              firstLine,
               node,
               name.length + 3,
               `The partial \`${name}\` does not exist in any pack.`,
@@ -321,9 +308,6 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
           }
           if (!template.partials.includes(name) && file === template.file) {
             report(
-              file,
-              text,
-              firstLine,
               node,
               name.length + 3,
               `The partial \`${name}\` is used but not listed in the front matter’s \`partials\`.`,

@@ -14,7 +14,7 @@ export const BUILT_IN_PACK = path.join(PACKAGE_ROOT, 'templates');
 
 const TEMPLATE_EXTENSIONS = new Set(['.md', '.markdown', '.hbs', '.txt']);
 /** A template or partial larger than this is not a policy; it is refused before it is read. */
-export const MAX_TEMPLATE_BYTES = 512 * 1024;
+const MAX_TEMPLATE_BYTES = 512 * 1024;
 
 export interface Template {
   id: string;

@@ -11,7 +11,7 @@ import { policyHelpers } from './helpers.js';
 import type { Partial, Template } from './packs.js';
 
 /** A policy larger than this is a runaway template, not a policy. */
-export const MAX_POLICY_BYTES = 2 * 1024 * 1024;
+const MAX_POLICY_BYTES = 2 * 1024 * 1024;
 
 export interface PolicyDates {
   /** The date of the version being rendered (YYYY-MM-DD). */

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { onInterrupt } from '../cli/interrupt.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
 
@@ -135,9 +135,32 @@ function killGroup(pid: number): void {
   }
 }
 
+/**
+ * A page that can neither run script nor reach anything: only `data:` URLs load, and a `<meta refresh>`
+ * (which navigates even without scripts) is answered with nothing rather than Chromium's error page.
+ */
+async function lockedDownPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setJavaScriptEnabled(false);
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    const url = request.url();
+    if (url.startsWith('data:')) void request.continue();
+    else if (request.isNavigationRequest() && request.frame() === page.mainFrame() && url !== 'about:blank') {
+      void request.respond({ status: 204, body: '' });
+    } else void request.abort('blockedbyclient');
+  });
+  return page;
+}
+
+/** A page is retired after this many documents, so a long batch never grows one renderer without bound. */
+const PAGE_USES = 50;
+
 /** A browser for one build: launched on first use, closed once at the end. */
 export class BrowserSession {
   private browser: Promise<Browser> | undefined;
+  /** Idle pages, reused: opening a fresh page costs more than printing a short policy. */
+  private idle: { page: Page; uses: number }[] = [];
   private profileDir: string | undefined;
   private forgetInterrupt: (() => void) | undefined;
 
@@ -147,6 +170,12 @@ export class BrowserSession {
   ) {}
 
   private relaunched = false;
+  private current: Browser | undefined;
+
+  /** Whether the browser last handed out has since died (so the next `get` launches another). */
+  lostBrowser(): boolean {
+    return this.current !== undefined && !this.current.connected;
+  }
 
   /**
    * The browser, launched on first use. If it has died (crashed, or killed), it is launched again once
@@ -155,11 +184,32 @@ export class BrowserSession {
   async get(): Promise<Browser> {
     this.browser ??= this.launch();
     const browser = await this.browser;
+    this.current = browser;
     if (browser.connected || this.relaunched) return browser;
     this.relaunched = true;
     this.forgetInterrupt?.();
     this.browser = this.launch();
     return this.browser;
+  }
+
+  /**
+   * Run `work` on a locked-down page of the current browser. A page is returned to the pool only when
+   * the work succeeded: after a time-out or an error its state is unknown, so it is closed.
+   */
+  async withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
+    const browser = await this.get();
+    let entry = this.idle.pop();
+    while (entry && (entry.page.browser() !== browser || entry.page.isClosed())) entry = this.idle.pop();
+    entry ??= { page: await lockedDownPage(browser), uses: 0 };
+    let ok = false;
+    try {
+      const result = await work(entry.page);
+      ok = true;
+      return result;
+    } finally {
+      if (ok && ++entry.uses < PAGE_USES && browser.connected) this.idle.push(entry);
+      else await entry.page.close().catch(() => undefined);
+    }
   }
 
   private async launch(): Promise<Browser> {
@@ -206,6 +256,7 @@ export class BrowserSession {
   async close(): Promise<void> {
     const pending = this.browser;
     this.browser = undefined;
+    this.idle = [];
     const browser = await pending?.catch(() => undefined);
     const child = browser?.process();
     if (child?.pid !== undefined && child.exitCode === null) {

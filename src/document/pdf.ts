@@ -1,7 +1,7 @@
 /** PDF output: the document's HTML printed by Chromium (A4, tagged, bookmarks), then made reproducible. */
 import { ExitCode, KeypolicyError } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { Browser } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import type { BrowserSession } from './browser.js';
 import { escapeHtml, logoDataUri, renderHtml } from './html.js';
 import type { PolicyDocument } from './model.js';
@@ -36,6 +36,22 @@ const pdfText = (text: string) =>
     .join('')}>`;
 
 /**
+ * A tagged PDF names structure elements by the DOM node ids of the page that printed it (`node00000231`),
+ * which keep counting up on a reused page. Renumbering them by rank, zero-padded to the same width, gives
+ * the bytes a fresh page would and keeps every offset and the sorted ID name tree valid.
+ */
+export function renumberNodeIds(text: string): string {
+  const pattern = /\((node)(\d{8,})\)/g;
+  const ids = [...new Set(Array.from(text.matchAll(pattern), (m) => Number(m[2])))].sort((a, b) => a - b);
+  const rank = new Map(ids.map((id, i) => [id, i + 1]));
+  return text.replace(
+    pattern,
+    (_, node: string, digits: string) =>
+      `(${node}${String(rank.get(Number(digits))).padStart(digits.length, '0')})`,
+  );
+}
+
+/**
  * Make Chromium's PDF reproducible and describe it: its clock dates are overwritten in place (same
  * length, so every offset stays valid), and an incremental update adds a new document-information
  * dictionary (title, author, subject, fixed dates). Much cheaper than re-writing the file with a PDF library.
@@ -43,7 +59,7 @@ const pdfText = (text: string) =>
 export function finalisePdf(pdf: Uint8Array, doc: PolicyDocument): Buffer {
   const [year, month, day] = doc.metadata.date.split('-');
   const stamp = `${year}${month}${day}000000`;
-  let text = Buffer.from(pdf).toString('latin1');
+  let text = renumberNodeIds(Buffer.from(pdf).toString('latin1'));
   text = text.replace(
     /(\/(?:CreationDate|ModDate) \(D:)(\d{14})/g,
     (_, prefix: string) => `${prefix}${stamp}`,
@@ -68,60 +84,51 @@ export function finalisePdf(pdf: Uint8Array, doc: PolicyDocument): Buffer {
   return Buffer.from(body + update, 'latin1');
 }
 
-/** Print one document. A fresh page each time: tagged PDFs embed page-local ids, so this keeps bytes stable. */
+/** Print one document on a pooled page; `finalisePdf` removes what a reused page would change. */
 export async function renderPdf(
   doc: PolicyDocument,
   session: BrowserSession,
   timeoutMs = 60_000,
 ): Promise<Buffer> {
-  const browser = await session.get();
   try {
-    return await printWith(browser, doc, timeoutMs);
+    return await session.withPage((page) => printOn(page, doc, timeoutMs));
   } catch (error) {
     // The browser died under this page (crashed or killed): print again in the relaunched one.
-    if (browser.connected) throw error;
-    return printWith(await session.get(), doc, timeoutMs);
+    if (!session.lostBrowser()) throw describe(error, doc);
+    return session.withPage((page) => printOn(page, doc, timeoutMs)).catch((again: unknown) => {
+      throw describe(again, doc);
+    });
   }
 }
 
-async function printWith(browser: Browser, doc: PolicyDocument, timeoutMs: number): Promise<Buffer> {
-  const page = await browser.newPage();
-  try {
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      const url = request.url();
-      if (url.startsWith('data:')) void request.continue();
-      // A <meta refresh> navigates even without scripts: answer it with nothing rather than an error page.
-      else if (
-        request.isNavigationRequest() &&
-        request.frame() === page.mainFrame() &&
-        url !== 'about:blank'
-      ) {
-        void request.respond({ status: 204, body: '' });
-      } else void request.abort('blockedbyclient');
-    });
-    await page.setContent(renderHtml(doc, { forPdf: true }), { waitUntil: 'load', timeout: timeoutMs });
-    const pdf = await page.pdf({
-      format: 'A4',
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: headerTemplate(doc),
-      footerTemplate: footerTemplate(doc),
-      margin: { top: '24mm', bottom: '24mm', left: '18mm', right: '18mm' },
-      outline: true,
-      tagged: true,
-      timeout: timeoutMs,
-    });
-    return finalisePdf(pdf, doc);
-  } catch (error) {
-    if (error instanceof KeypolicyError) throw error;
-    throw new KeypolicyError('KP_PDF_FAILED', `Chromium could not print "${doc.title}" to PDF.`, {
+function describe(error: unknown, doc: PolicyDocument): KeypolicyError {
+  if (error instanceof KeypolicyError) return error;
+  const timedOut = error instanceof Error && error.name === 'TimeoutError';
+  return new KeypolicyError(
+    timedOut ? 'KP_PDF_TIMEOUT' : 'KP_PDF_FAILED',
+    timedOut
+      ? `Chromium did not finish printing "${doc.title}" in time, so it was stopped.`
+      : `Chromium could not print "${doc.title}" to PDF.`,
+    {
       exitCode: ExitCode.Environment,
       hint: error instanceof Error ? error.message.split('\n')[0] : String(error),
       cause: error,
-    });
-  } finally {
-    await page.close().catch(() => undefined);
-  }
+    },
+  );
+}
+
+async function printOn(page: Page, doc: PolicyDocument, timeoutMs: number): Promise<Buffer> {
+  await page.setContent(renderHtml(doc, { forPdf: true }), { waitUntil: 'load', timeout: timeoutMs });
+  const pdf = await page.pdf({
+    format: 'A4',
+    printBackground: true,
+    displayHeaderFooter: true,
+    headerTemplate: headerTemplate(doc),
+    footerTemplate: footerTemplate(doc),
+    margin: { top: '24mm', bottom: '24mm', left: '18mm', right: '18mm' },
+    outline: true,
+    tagged: true,
+    timeout: timeoutMs,
+  });
+  return finalisePdf(pdf, doc);
 }

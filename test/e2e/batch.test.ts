@@ -156,6 +156,23 @@ describe('batch builds', () => {
       expect(existsSync(path.join(dir, `policies/client-${i}/key-worker-policy.pdf`))).toBe(true);
   }, 120_000);
 
+  it('prints the same PDF bytes on a reused page as on a fresh one', () => {
+    // The same organisation under three folders: one batch prints them one after another on one page.
+    const files = Object.fromEntries(
+      ['a', 'b', 'c'].map((slug) => [
+        `clients/${slug}.yaml`,
+        `${ENGLAND_MINIMAL}output:\n  slug: ${slug}\n`,
+      ]),
+    );
+    const dir = tempDir(files);
+    const pdf = (folder: string) => readFileSync(path.join(dir, folder, 'key-worker-policy.pdf'));
+    expect(build(dir, 'clients', '--format', 'pdf', '--jobs', '1', '--out', 'batch').status).toBe(0);
+    const alone = build(dir, 'clients/c.yaml', '--format', 'pdf', '--out', 'alone');
+    expect(alone.status).toBe(0);
+    const fresh = pdf('alone/c');
+    for (const slug of ['a', 'b', 'c']) expect(pdf(`batch/${slug}`).equals(fresh)).toBe(true);
+  }, 60_000);
+
   it('exits 3 when the output folder cannot be written, and names why', () => {
     const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL, 'not-a-folder': 'x' });
     const result = build(dir, '--out', 'not-a-folder');

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../errors.js';
 import type { PlainObject } from '../profile/load.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { sourceFromText } from '../profile/source.js';
+import { PRECOMPILED } from '../generated/precompiled-templates.js';
 import { escapeExpression, escapeMarkdown, expressionText } from './escape.js';
 import { policyHelpers } from './helpers.js';
 import type { Partial, Template } from './packs.js';
@@ -104,30 +105,61 @@ interface Compiled {
 }
 const compiledCache = new Map<string, Compiled>();
 
-function compiledFor(template: Template, partials: ReadonlyMap<string, Partial>): Compiled {
+/** What a compiled template depends on: its title, body and the partials it can call. */
+export function compileKey(template: Template, partials: ReadonlyMap<string, Partial>): string {
   const key = createHash('sha256');
   for (const part of [
-    template.file,
     template.title,
     template.body,
     ...[...partials.values()].flatMap((p) => [p.name, p.text]),
   ]) {
     key.update(part).update('\0');
   }
-  const digest = key.digest('hex');
-  const cached = compiledCache.get(digest);
+  return key.digest('hex');
+}
+
+/** The options every template and partial is compiled with. */
+export const COMPILE_OPTIONS = { strict: true } as const;
+
+/**
+ * Handlebars' compiler costs a cold process about 0.25 s for the built-in policy, so the built-in pack
+ * ships precompiled (`npm run generate`). A template whose text differs (a user's pack, an edited file)
+ * misses by key and is compiled here as usual.
+ */
+function fromPrecompiled(hb: typeof Handlebars, key: string): Compiled | undefined {
+  const specs = PRECOMPILED[key];
+  if (!specs) return undefined;
+  // A precompiled template captures the escape function when it is created, not when first run.
+  for (const [name, spec] of Object.entries(specs.partials))
+    hb.registerPartial(
+      name,
+      withEscape(escapeExpression, () => hb.template(spec)),
+    );
+  return {
+    raw: [],
+    body: withEscape(escapeExpression, () => hb.template(specs.body)),
+    title: withEscape(expressionText, () => hb.template(specs.title)),
+  };
+}
+
+function compiledFor(template: Template, partials: ReadonlyMap<string, Partial>): Compiled {
+  const key = compileKey(template, partials);
+  const cached = compiledCache.get(key);
   if (cached) return cached;
   const hb = Handlebars.create();
   hb.registerHelper(policyHelpers(Handlebars.SafeString));
-  for (const partial of partials.values()) hb.registerPartial(partial.name, partial.text);
-  // Parsed once: checked for raw mustaches, then compiled.
-  const ast = Handlebars.parse(template.body);
-  const entry = {
-    raw: rawMustaches(ast),
-    body: hb.compile(ast, { strict: true }),
-    title: hb.compile(template.title, { strict: true }),
-  };
-  compiledCache.set(digest, entry);
+  let entry = fromPrecompiled(hb, key);
+  if (!entry) {
+    for (const partial of partials.values()) hb.registerPartial(partial.name, partial.text);
+    // Parsed once: checked for raw mustaches, then compiled.
+    const ast = Handlebars.parse(template.body);
+    entry = {
+      raw: rawMustaches(ast),
+      body: hb.compile(ast, COMPILE_OPTIONS),
+      title: hb.compile(template.title, COMPILE_OPTIONS),
+    };
+  }
+  compiledCache.set(key, entry);
   return entry;
 }
 

@@ -159,10 +159,7 @@ describe('batch builds', () => {
   it('prints the same PDF bytes on a reused page as on a fresh one', () => {
     // The same organisation under three folders: one batch prints them one after another on one page.
     const files = Object.fromEntries(
-      ['a', 'b', 'c'].map((slug) => [
-        `clients/${slug}.yaml`,
-        `${ENGLAND_MINIMAL}output:\n  slug: ${slug}\n`,
-      ]),
+      ['a', 'b', 'c'].map((slug) => [`clients/${slug}.yaml`, `${ENGLAND_MINIMAL}output:\n  slug: ${slug}\n`]),
     );
     const dir = tempDir(files);
     const pdf = (folder: string) => readFileSync(path.join(dir, folder, 'key-worker-policy.pdf'));

@@ -3,12 +3,16 @@
  * nation's law, shows exactly the sections its profile asks for, and covers every point of both source
  * documents the policy was written from.
  */
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { starterProfile } from '../../../src/profile/starter.js';
 import { validateProfile } from '../../../src/profile/validate.js';
+import { PRECOMPILED } from '../../../src/generated/precompiled-templates.js';
+import { loadTemplates } from '../../../src/templates/packs.js';
 import { renderProfilePolicies } from '../../../src/templates/policies.js';
+import { compileKey } from '../../../src/templates/render.js';
 import { tempDir } from '../../helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -199,6 +203,32 @@ describe('key worker policy: the 24 variants', () => {
       }
     });
   }
+});
+
+describe('key worker policy: precompiled', () => {
+  it('renders every variant exactly as the Handlebars compiler does', async () => {
+    // A copy of the built-in pack with one more partial has another compile key, so it is compiled here.
+    const builtIn = await loadTemplates([]);
+    const template = builtIn.templates.get('key-worker-policy');
+    if (!template) throw new Error('no built-in key-worker-policy');
+    expect(PRECOMPILED[compileKey(template, builtIn.partials)]).toBeDefined();
+    const pack = tempDir({ 'partials/unused.md': 'not called' });
+    cpSync(path.join(ROOT, 'templates/key-worker-policy.md'), path.join(pack, 'key-worker-policy.md'));
+    for (const v of VARIANTS) {
+      const dir = tempDir({
+        'keypolicy.yaml': stringify(profile(v.nation, v.service, v.term, v.sharedRole)),
+      });
+      const report = await validateProfile(path.join(dir, 'keypolicy.yaml'));
+      if (!report.resolved) throw new Error('did not resolve');
+      const request = { date: DATE, policies: ['key-worker-policy'] };
+      const precompiled = await renderProfilePolicies(report.resolved, request);
+      const compiled = await renderProfilePolicies(report.resolved, { ...request, packs: [pack] });
+      expect(compiled.diagnostics).toEqual([]);
+      expect(compiled.policies[0]?.file).toBe(path.join(pack, 'key-worker-policy.md'));
+      expect(compiled.policies[0]?.markdown).toBe(precompiled.policies[0]?.markdown);
+      expect(compiled.policies[0]?.title).toBe(precompiled.policies[0]?.title);
+    }
+  });
 });
 
 describe('key worker policy: service-specific wording', () => {

@@ -45,6 +45,16 @@ export function parseFormats(value: string | undefined): Format[] {
   return [...new Set(formats)] as Format[];
 }
 
+/** Seconds one document may take to print: `KEYPOLICY_PDF_TIMEOUT`, else 60. */
+function printTimeout(env: Io['env']): number {
+  const value = env.KEYPOLICY_PDF_TIMEOUT;
+  if (value === undefined || value === '') return 60;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw usage(`KEYPOLICY_PDF_TIMEOUT takes a number of seconds above 0; it is \`${value}\`.`);
+  return seconds;
+}
+
 /** Progress on stderr: a bar with counts and the current organisation on a terminal, plain lines otherwise. */
 async function progress(io: Io, flags: BuildFlags) {
   if (flags.json || flags.quiet) return {};
@@ -104,7 +114,9 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   // Found before any work, so a missing browser fails fast with exit 3. It starts while profiles are
   // validated and rendered, and is shared by every document of the build.
   const browserPath = formats.includes('pdf') ? findBrowser(flags.browser, io.env) : undefined;
-  const session = browserPath ? new BrowserSession(browserPath) : undefined;
+  const session = browserPath
+    ? new BrowserSession(browserPath, { printMs: printTimeout(io.env) * 1000 })
+    : undefined;
   session?.warmUp();
 
   let result;

@@ -164,10 +164,17 @@ export class BrowserSession {
   private profileDir: string | undefined;
   private forgetInterrupt: (() => void) | undefined;
 
+  /** How long one document may take to print before it is stopped and reported. */
+  readonly printTimeoutMs: number;
+  private readonly launchTimeoutMs: number;
+
   constructor(
     private readonly executable: string,
-    private readonly timeoutMs = 30_000,
-  ) {}
+    timeouts: { launchMs?: number; printMs?: number } = {},
+  ) {
+    this.launchTimeoutMs = timeouts.launchMs ?? 30_000;
+    this.printTimeoutMs = timeouts.printMs ?? 60_000;
+  }
 
   private relaunched = false;
   private current: Browser | undefined;
@@ -224,8 +231,9 @@ export class BrowserSession {
         pipe: true,
         userDataDir: this.profileDir,
         args: [...LAUNCH_ARGS, ...(root ? ['--no-sandbox'] : [])],
-        timeout: this.timeoutMs,
-        protocolTimeout: this.timeoutMs * 2,
+        timeout: this.launchTimeoutMs,
+        // Above every page time-out, so a stuck page is reported by its own time-out first.
+        protocolTimeout: Math.max(this.launchTimeoutMs, this.printTimeoutMs) * 2,
       });
       const pid = browser.process()?.pid;
       this.forgetInterrupt = onInterrupt(() => {
@@ -246,10 +254,20 @@ export class BrowserSession {
     }
   }
 
-  /** Start the browser now, in the background, so it is ready when the first PDF is printed. */
+  /**
+   * Start the browser now, in the background, with one page open, so both are ready when the first PDF
+   * is printed: together they take longer than validating and rendering a profile.
+   */
   warmUp(): void {
     this.browser ??= this.launch();
-    this.browser.catch(() => undefined);
+    const browser = this.browser;
+    void browser
+      .then(async (b) => {
+        const page = await lockedDownPage(b);
+        if (this.browser === browser) this.idle.push({ page, uses: 0 });
+        else await page.close();
+      })
+      .catch(() => undefined);
   }
 
   /** Stop the browser. Its profile is a throw-away folder, so it is killed rather than shut down politely. */

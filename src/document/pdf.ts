@@ -85,19 +85,18 @@ export function finalisePdf(pdf: Uint8Array, doc: PolicyDocument): Buffer {
 }
 
 /** Print one document on a pooled page; `finalisePdf` removes what a reused page would change. */
-export async function renderPdf(
-  doc: PolicyDocument,
-  session: BrowserSession,
-  timeoutMs = 60_000,
-): Promise<Buffer> {
+export async function renderPdf(doc: PolicyDocument, session: BrowserSession): Promise<Buffer> {
+  const timeoutMs = session.printTimeoutMs;
   try {
     return await session.withPage((page) => printOn(page, doc, timeoutMs));
   } catch (error) {
     // The browser died under this page (crashed or killed): print again in the relaunched one.
     if (!session.lostBrowser()) throw describe(error, doc);
-    return session.withPage((page) => printOn(page, doc, timeoutMs)).catch((again: unknown) => {
-      throw describe(again, doc);
-    });
+    return session
+      .withPage((page) => printOn(page, doc, timeoutMs))
+      .catch((again: unknown) => {
+        throw describe(again, doc);
+      });
   }
 }
 

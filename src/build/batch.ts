@@ -132,7 +132,8 @@ export async function runBatch(
   const buildable: (ProfileReport & { resolved: NonNullable<ProfileReport['resolved']> })[] = [];
   const slugs = new Map<string, string>();
   for (const file of files) {
-    const report = await validateProfile(file);
+    // The register is checked when the organisation is built (or known unchanged by its bytes).
+    const report = await validateProfile(file, { register: false });
     if (report.abstract) {
       notes.push(`${file}: skipped (an abstract base, never built)`);
       continue;

@@ -141,10 +141,17 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   } finally {
     await session?.close();
   }
-  const notes = [
-    ...inputs.skipped.map((s) => `${shownPath(s.file, io.cwd)}: skipped (${s.reason})`),
-    ...result.notes.map((n) => n.replace(/^[^:]+/, (f) => shownPath(f, io.cwd))),
-  ];
+  // A folder of clients holds a register beside every profile: a few are named, many are counted.
+  const skipped =
+    inputs.skipped.length <= 3
+      ? inputs.skipped.map((s) => `${shownPath(s.file, io.cwd)}: skipped (${s.reason})`)
+      : [
+          `${inputs.skipped.length} registers skipped (${inputs.skipped
+            .slice(0, 2)
+            .map((s) => shownPath(s.file, io.cwd))
+            .join(', ')}, …): registers are not profiles`,
+        ];
+  const notes = [...skipped, ...result.notes.map((n) => n.replace(/^[^:]+/, (f) => shownPath(f, io.cwd)))];
   return report(result.outcomes, notes, flags, io);
 }
 

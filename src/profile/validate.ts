@@ -71,8 +71,14 @@ async function checkPolicyIds(merged: MergedProfile, findings: DiagnosticInit[])
   });
 }
 
-/** Validate one profile and report every problem at once. Never throws for bad input. */
-export async function validateProfile(file: string): Promise<ProfileReport> {
+/**
+ * Validate one profile and report every problem at once. Never throws for bad input. `register: false`
+ * leaves the register to the caller: a build reads it anyway, and skips it when its bytes are unchanged.
+ */
+export async function validateProfile(
+  file: string,
+  options: { register?: boolean } = {},
+): Promise<ProfileReport> {
   const absolute = path.resolve(file);
   const { merged, diagnostics } = await loadMergedProfile(absolute);
   const found = [...diagnostics];
@@ -93,7 +99,8 @@ export async function validateProfile(file: string): Promise<ProfileReport> {
     found.push(...findings.map((f) => locate(merged, f)));
     found.push(...(await checkPolicyIds(merged, findings)).map((f) => locate(merged, f)));
     // The register beside the profile is part of what is checked: hand edits of its history show here.
-    if (!abstract) found.push(...(await loadRegister(registerPathFor(absolute))).diagnostics);
+    if (!abstract && options.register !== false)
+      found.push(...(await loadRegister(registerPathFor(absolute))).diagnostics);
   }
   found.sort(byPosition);
   const errors = found.filter((d) => d.severity === 'error');

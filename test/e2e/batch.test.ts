@@ -118,6 +118,13 @@ describe('batch builds', () => {
     writeFileSync(path.join(dir, 'policies/riverside-support-ltd/key-worker-policy.md'), 'tampered');
     expect(build(dir).json.summary.built).toBe(1);
     expect(build(dir).json.summary.unchanged).toBe(1);
+
+    // A hand edit of the register is never taken for "unchanged": the build reads it and refuses it.
+    const register = path.join(dir, 'keypolicy.register.yaml');
+    writeFileSync(register, readFileSync(register, 'utf8').replace('name: Priya Shah', 'name: Someone'));
+    const tampered = build(dir);
+    expect(tampered.status).toBe(1);
+    expect(tampered.json.profiles[0]!.errors.map((e) => e.code)).toContain('KP_REGISTER_TAMPERED');
   });
 
   it('relaunches Chromium once when it is killed in the middle of a batch, and completes the batch', async () => {

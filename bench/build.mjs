@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const runs = Number(process.argv[2] ?? 7);
+const quick = process.argv.includes('--quick');
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? (quick ? 3 : 7));
 // Built from a copy: a build records versions in a register beside the profile.
 const copy = mkdtempSync(path.join(tmpdir(), 'keypolicy-bench-profile-'));
 cpSync(path.join(root, 'examples/wales-care-home'), copy, { recursive: true });

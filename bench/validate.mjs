@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Measures `keypolicy validate` of one profile as a whole process (node start to exit), the figure the
 // foundation issue budgets at 0.3 s median, and the in-process cost of validating once warmed up.
-// Usage: npm run bench [-- RUNS]   (builds first; prints figures, never fails on them)
+// Usage: node bench/validate.mjs [RUNS=21] [--quick]   (prints figures, never fails on them)
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const runs = Number(process.argv[2] ?? 21);
+const quick = process.argv.includes('--quick');
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? (quick ? 7 : 21));
 const profile = 'examples/wales-care-home/keypolicy.yaml';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -252,10 +252,6 @@ function inline(
         } else out.push(...children);
         break;
       }
-      case 'linkReference':
-        // Reference-style links are never resolved: their target was not checked by the model.
-        out.push(...inline(node.children, ctx, marks, inLink));
-        break;
       case 'image':
         if (node.url === 'keypolicy:logo' && ctx.doc.logo) {
           out.push(
@@ -267,11 +263,8 @@ function inline(
           );
         }
         break;
-      case 'html':
-        out.push(run(xmlSafe(node.value)));
-        break;
       default:
-        // imageReference, footnoteReference: not produced by the model's parser; keep any text.
+        // Nothing else comes from the model's parser; anything unforeseen keeps its text.
         out.push(run(xmlSafe(plainText(node))));
     }
   }
@@ -386,13 +379,8 @@ function blocks(nodes: readonly (RootContent | BlockContent | DefinitionContent)
       case 'table':
         out.push(table(node, ctx));
         break;
-      case 'html':
-      case 'text':
-        // Raw HTML arrives as text (the model shows it, never interprets it).
-        if (node.value.trim()) out.push(paragraphOf([new TextRun(xmlSafe(node.value))], ctx));
-        break;
       default:
-        // definition, yaml and other nodes that carry nothing to show.
+        // Nothing else comes from the model's parser.
         break;
     }
   }

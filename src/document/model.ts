@@ -91,26 +91,16 @@ function numberHeadings(root: Root): void {
 }
 
 /**
- * Only http, https and mailto links survive; any other link becomes its text. Raw HTML is shown as text
- * and images other than the organisation's logo are dropped: a document never reaches out.
+ * Only http, https and mailto links survive; any other link becomes its text. Images other than the
+ * organisation's logo are dropped: a document never reaches out. (The parser already reads raw HTML as
+ * text and resolves reference links.)
  */
 function makeSafe(node: Parent): void {
   const replaced: RootContent[] = [];
   for (const child of node.children) {
-    // Reference-style links are resolved by nobody here: keep their text, drop the definitions.
-    if (child.type === 'definition' || child.type === 'imageReference') continue;
-    if (child.type === 'linkReference') {
-      makeSafe(child);
-      replaced.push(...(child as Parent).children);
-      continue;
-    }
     if (child.type === 'link' && !SAFE_LINK.test(child.url)) {
       makeSafe(child);
       replaced.push(...(child.children as RootContent[]));
-      continue;
-    }
-    if (child.type === 'html') {
-      replaced.push({ type: 'text', value: child.value });
       continue;
     }
     if (child.type === 'image' && child.url !== 'keypolicy:logo') continue;

@@ -765,14 +765,12 @@ function mapAttributes(
   attribute: RegExp,
   map: (name: string, value: string) => string | undefined,
 ): string {
+  const pattern = new RegExp(`(\\s)(${attribute.source})="([^"]*)"`, 'g');
   return xml.replace(/<[^<>!?][^<>]*>/g, (tag) =>
-    tag.replace(
-      new RegExp(`(\\s)(${attribute.source})="([^"]*)"`, 'g'),
-      (whole, space: string, name: string, value: string) => {
-        const next = map(name, value);
-        return next === undefined ? whole : `${space}${name}="${next}"`;
-      },
-    ),
+    tag.replace(pattern, (whole, space: string, name: string, value: string) => {
+      const next = map(name, value);
+      return next === undefined ? whole : `${space}${name}="${next}"`;
+    }),
   );
 }
 

@@ -8,6 +8,7 @@ import type { BrowserSession } from '../document/browser.js';
 import { renderHtml } from '../document/html.js';
 import { buildDocument, type PolicyDocument } from '../document/model.js';
 import { KeypolicyError, type Diagnostic } from '../errors.js';
+import type { Format } from './formats.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { slugify } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
@@ -30,9 +31,6 @@ import {
 } from '../register/versioning.js';
 import { escapeMarkdown } from '../templates/escape.js';
 import { renderProfilePolicies, type PolicyRendition } from '../templates/policies.js';
-
-export const FORMATS = ['pdf', 'docx', 'html', 'md'] as const;
-export type Format = (typeof FORMATS)[number];
 
 export interface BuildOptions {
   out: string;

@@ -11,7 +11,7 @@ import {
   saveRegister,
   withRegisterLock,
 } from '../register/register.js';
-import { DEFAULT_PROFILE } from './validate.js';
+import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface ApproveFlags {
   profile?: string;

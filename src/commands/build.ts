@@ -2,14 +2,14 @@
 import { availableParallelism } from 'node:os';
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
-import { runBatch, type ProfileOutcome } from '../build/batch.js';
-import { FORMATS, type Format } from '../build/build-profile.js';
+import type { ProfileOutcome } from '../build/batch.js';
+import { FORMATS, type Format } from '../build/formats.js';
 import { expandProfileInputs, inShard, parseShard } from '../build/inputs.js';
 import { parseDateOption, today } from '../dates.js';
 import { BrowserSession, findBrowser } from '../document/browser.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
 import path from 'node:path';
-import { DEFAULT_PROFILE } from './validate.js';
+import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface BuildFlags {
   profiles: string[];
@@ -121,6 +121,8 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
 
   let result;
   try {
+    // Loaded only now, so Chromium boots while the pipeline's modules load.
+    const { runBatch } = await import('../build/batch.js');
     result = await runBatch(
       files,
       {

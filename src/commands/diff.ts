@@ -8,7 +8,7 @@ import { ExitCode } from '../errors.js';
 import { latestVersion } from '../register/register.js';
 import { contentHash, fieldChanges, profileSnapshot } from '../register/versioning.js';
 import { loadProfileState } from './profile-state.js';
-import { DEFAULT_PROFILE } from './validate.js';
+import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface DiffFlags {
   profile?: string;

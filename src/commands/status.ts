@@ -6,7 +6,7 @@ import { formatUkDate, parseDateOption, today } from '../dates.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
 import { contentHash, nextReview, versionInForce } from '../register/versioning.js';
 import { loadProfileState } from './profile-state.js';
-import { DEFAULT_PROFILE } from './validate.js';
+import { DEFAULT_PROFILE } from './defaults.js';
 
 const STATUS_FLAGS = ['overdue', 'due-soon', 'unapproved', 'stale'] as const;
 type Flag = (typeof STATUS_FLAGS)[number];

@@ -8,7 +8,7 @@ import { validateProfile } from '../profile/validate.js';
 import { checkTemplates } from '../templates/check.js';
 import { loadTemplates, type Template } from '../templates/packs.js';
 import { renderTitle } from '../templates/render.js';
-import { DEFAULT_PROFILE } from './validate.js';
+import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface TemplatesOptions {
   profile?: string;

@@ -4,8 +4,7 @@ import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
 import { ExitCode } from '../errors.js';
 import { validateProfile } from '../profile/validate.js';
-
-export const DEFAULT_PROFILE = 'keypolicy.yaml';
+import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface ValidateOptions {
   profiles: string[];

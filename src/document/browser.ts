@@ -2,9 +2,11 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'puppeteer-core';
 import { onInterrupt } from '../cli/interrupt.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
+import { chromiumArgs, startChromium } from './chromium.js';
 
 /** Environment variables that may name a browser, in the order they are tried. */
 const BROWSER_VARIABLES = ['KEYPOLICY_BROWSER', 'CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH'];
@@ -101,28 +103,7 @@ export function findBrowser(explicit: string | undefined, env: Record<string, st
   );
 }
 
-/**
- * Launch flags: no sandbox as root (Chromium refuses otherwise), and nothing that reaches the network —
- * the host-resolver rule leaves Chromium no name it can look up.
- */
-const LAUNCH_ARGS = [
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-domain-reliability',
-  '--disable-extensions',
-  '--disable-features=Translate,MediaRouter,OptimizationHints',
-  '--disable-quic',
-  '--disable-sync',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--font-render-hinting=none',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
-];
-
-/** puppeteer starts Chromium as a process-group leader; its helper processes go with it. */
+/** Chromium is started as a process-group leader; its helper processes go with it. */
 function killGroup(pid: number): void {
   try {
     process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
@@ -162,6 +143,7 @@ export class BrowserSession {
   /** Idle pages, reused: opening a fresh page costs more than printing a short policy. */
   private idle: { page: Page; uses: number }[] = [];
   private profileDir: string | undefined;
+  private child: ChildProcess | undefined;
   private forgetInterrupt: (() => void) | undefined;
 
   /** How long one document may take to print before it is stopped and reported. */
@@ -195,6 +177,9 @@ export class BrowserSession {
     if (browser.connected || this.relaunched) return browser;
     this.relaunched = true;
     this.forgetInterrupt?.();
+    // Whatever is left of the lost browser goes, with its profile, before another starts.
+    if (this.child?.pid !== undefined) killGroup(this.child.pid);
+    if (this.profileDir) rmSync(this.profileDir, { recursive: true, force: true });
     this.browser = this.launch();
     return this.browser;
   }
@@ -220,34 +205,30 @@ export class BrowserSession {
   }
 
   private async launch(): Promise<Browser> {
-    const puppeteer = await import('puppeteer-core');
     const profileDir = mkdtempSync(path.join(tmpdir(), 'keypolicy-chromium-'));
     this.profileDir = profileDir;
-    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    const started = startChromium(this.executable, chromiumArgs(profileDir, asRoot), {
+      launchMs: this.launchTimeoutMs,
+      // Above every page time-out, so a stuck page is reported by its own time-out first.
+      protocolMs: Math.max(this.launchTimeoutMs, this.printTimeoutMs) * 2,
+    });
+    this.child = started.process;
+    const pid = started.process.pid;
+    this.forgetInterrupt = onInterrupt(() => {
+      if (pid !== undefined) killGroup(pid);
+      rmSync(profileDir, { recursive: true, force: true });
+    });
     try {
-      const browser = await puppeteer.launch({
-        executablePath: this.executable,
-        headless: true,
-        pipe: true,
-        userDataDir: this.profileDir,
-        args: [...LAUNCH_ARGS, ...(root ? ['--no-sandbox'] : [])],
-        timeout: this.launchTimeoutMs,
-        // Above every page time-out, so a stuck page is reported by its own time-out first.
-        protocolTimeout: Math.max(this.launchTimeoutMs, this.printTimeoutMs) * 2,
-      });
-      const pid = browser.process()?.pid;
-      this.forgetInterrupt = onInterrupt(() => {
-        if (pid !== undefined) killGroup(pid);
-        rmSync(profileDir, { recursive: true, force: true });
-      });
-      return browser;
+      return await started.browser;
     } catch (error) {
+      if (pid !== undefined) killGroup(pid);
       throw new KeypolicyError(
         'KP_BROWSER_FAILED',
         `The browser at ${this.executable} could not be started.`,
         {
           exitCode: ExitCode.Environment,
-          hint: `${error instanceof Error ? error.message.split('\n')[0] : String(error)}. ${INSTALL_HINT}`,
+          hint: `${error instanceof Error ? error.message.split('\n')[0]?.trim() : String(error)}. ${INSTALL_HINT}`,
           cause: error,
         },
       );
@@ -276,8 +257,8 @@ export class BrowserSession {
     this.browser = undefined;
     this.idle = [];
     const browser = await pending?.catch(() => undefined);
-    const child = browser?.process();
-    if (child?.pid !== undefined && child.exitCode === null) {
+    const child = this.child;
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       killGroup(child.pid);
       await exited;

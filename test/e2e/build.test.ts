@@ -4,7 +4,7 @@
  * (another time zone) must give the same bytes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
@@ -187,6 +187,27 @@ describe('keypolicy build without a browser', () => {
     expect(result.stderr).toContain('KP_BROWSER_NOT_FOUND');
     expect(result.stderr).toContain('apt-get install chromium');
     expect(existsSync(path.join(dir, 'larkspur-community-support'))).toBe(false);
+  });
+
+  it('exits 3 with KP_BROWSER_FAILED and the browser’s own complaint when it cannot start', () => {
+    const dir = tempDir({
+      'broken-chrome': '#!/bin/sh\necho "error while loading shared libraries: libnss3.so" >&2\nexit 127\n',
+    });
+    chmodSync(path.join(dir, 'broken-chrome'), 0o755);
+    const result = keypolicy([
+      'build',
+      examples[0]!,
+      '--out',
+      path.join(dir, 'out'),
+      '--format',
+      'pdf',
+      '--browser',
+      path.join(dir, 'broken-chrome'),
+    ]);
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain('KP_BROWSER_FAILED');
+    expect(result.stderr).toContain('libnss3.so');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('builds Markdown and HTML without looking for one', () => {

@@ -3,9 +3,12 @@
 // reads a few files instead of a few hundred: `validate` must start, check and exit within 0.3 s.
 // The library API (dist/index.js, with types) is built separately by tsc.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// Chunk names carry a content hash: without this, every build would leave the previous ones behind.
+rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,

@@ -1,12 +1,12 @@
 /** The register file beside each profile: read (with located errors), checked, locked and written atomically. */
 import { rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from 'yaml';
 import { onInterrupt } from '../cli/interrupt.js';
 import type { Diagnostic } from '../errors.js';
-import { ExitCode, KeypolicyError } from '../errors.js';
+import { KeypolicyError } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { loadYamlFile } from '../profile/load.js';
 import { checkAgainstSchema } from '../profile/schema-check.js';
@@ -147,21 +147,13 @@ export async function withRegisterLock<T>(registerFile: string, work: () => Prom
   const started = Date.now();
   for (;;) {
     try {
-      const handle = await open(lock, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
+      // Put in place whole, pid and all: a lock created empty and then written would, if its process
+      // were killed in between, hold no pid to find dead, and block every later build. A write that
+      // fails (a full disk, a read-only folder) is reported as any other file's is.
+      await writeFileAtomic(lock, String(process.pid), { exclusive: true });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new KeypolicyError(
-          'KP_IO',
-          `Could not lock ${registerFile} (${(error as NodeJS.ErrnoException).code}).`,
-          {
-            exitCode: ExitCode.Environment,
-            cause: error,
-          },
-        );
-      }
+      if (!(error instanceof KeypolicyError && error.code === 'KP_EXISTS')) throw error;
       const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
       if (holder && !isAlive(holder)) {
         await rm(lock, { force: true });

@@ -42,6 +42,7 @@ import type {
   Table as MdTable,
 } from 'mdast';
 import type { Logo, PolicyDocument } from './model.js';
+import { SAFE_LINK } from './markdown.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Text safety
@@ -247,7 +248,7 @@ function inline(
       case 'link': {
         const children = inline(node.children, ctx, marks, true);
         // Only http, https and mailto reach the model; anything else is shown as its text.
-        if (!inLink && /^(https?:|mailto:)/i.test(node.url)) {
+        if (!inLink && SAFE_LINK.test(node.url)) {
           out.push(new ExternalHyperlink({ link: xmlSafe(node.url).trim(), children }));
         } else out.push(...children);
         break;

@@ -217,3 +217,26 @@ export function parseMarkdown(markdown: string): Root {
   }
   return root;
 }
+
+/** The only link destinations any output keeps. */
+export const SAFE_LINK = /^(https?:|mailto:)/i;
+
+/**
+ * Only http, https and mailto links survive; any other link becomes its text. Images other than the
+ * organisation's logo are dropped: a document never reaches out. (The parser already reads raw HTML as
+ * text and resolves reference links.)
+ */
+export function makeSafe(node: Parent): void {
+  const replaced: RootContent[] = [];
+  for (const child of node.children) {
+    if (child.type === 'link' && !SAFE_LINK.test(child.url)) {
+      makeSafe(child);
+      replaced.push(...(child.children as RootContent[]));
+      continue;
+    }
+    if (child.type === 'image' && child.url !== 'keypolicy:logo') continue;
+    if ('children' in child) makeSafe(child);
+    replaced.push(child);
+  }
+  (node as { children: RootContent[] }).children = replaced;
+}

@@ -4,12 +4,12 @@
  * all drawn from it, so they carry the same words, numbering and tables.
  */
 import { readFile } from 'node:fs/promises';
-import type { Heading, Parent, Root, RootContent } from 'mdast';
+import type { Heading, Root } from 'mdast';
 import { formatUkDate } from '../dates.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { sniffImage } from '../profile/semantic-check.js';
 import type { RenderedPolicy } from '../templates/render.js';
-import { parseMarkdown } from './markdown.js';
+import { makeSafe, parseMarkdown } from './markdown.js';
 
 export interface Approval {
   name: string;
@@ -73,8 +73,6 @@ export interface PolicyDocument {
   metadata: { title: string; author: string; subject: string; date: string };
 }
 
-const SAFE_LINK = /^(https?:|mailto:)/i;
-
 /** Number every heading (1, 1.1, 1.1.1 …) by its depth below the shallowest one. */
 function numberHeadings(root: Root): void {
   const headings = root.children.filter((n): n is Heading => n.type === 'heading');
@@ -88,26 +86,6 @@ function numberHeadings(root: Root): void {
     for (let i = 0; i < level; i++) counters[i] ??= 1;
     heading.children.unshift({ type: 'text', value: `${counters.join('.')} ` });
   }
-}
-
-/**
- * Only http, https and mailto links survive; any other link becomes its text. Images other than the
- * organisation's logo are dropped: a document never reaches out. (The parser already reads raw HTML as
- * text and resolves reference links.)
- */
-function makeSafe(node: Parent): void {
-  const replaced: RootContent[] = [];
-  for (const child of node.children) {
-    if (child.type === 'link' && !SAFE_LINK.test(child.url)) {
-      makeSafe(child);
-      replaced.push(...(child.children as RootContent[]));
-      continue;
-    }
-    if (child.type === 'image' && child.url !== 'keypolicy:logo') continue;
-    if ('children' in child) makeSafe(child);
-    replaced.push(child);
-  }
-  (node as { children: RootContent[] }).children = replaced;
 }
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', svg: 'image/svg+xml' } as const;

@@ -6,23 +6,26 @@ import type { BrowserSession } from './browser.js';
 import { escapeHtml, logoDataUri, renderHtml } from './html.js';
 import type { PolicyDocument } from './model.js';
 
+const ONE_LINE = 'min-width:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis';
+
 /** Header and footer templates accept only inline styles, need an explicit font size, and repeat on every page. */
 function headerTemplate(doc: PolicyDocument): string {
   const logo =
     doc.logo && doc.logo.mime !== 'image/svg+xml'
-      ? `<img src="${logoDataUri(doc.logo)}" style="max-height:9mm;max-width:40mm;margin-right:3mm">`
+      ? `<img src="${logoDataUri(doc.logo)}" style="max-height:9mm;max-width:40mm;margin-right:3mm;flex-shrink:0">`
       : '';
   const draft = doc.draft
-    ? '<span style="color:#b00020;font-weight:bold;letter-spacing:2px;margin-left:auto">DRAFT</span>'
+    ? '<span style="color:#b00020;font-weight:bold;letter-spacing:2px;margin-left:auto;padding-left:3mm;flex-shrink:0">DRAFT</span>'
     : '';
-  return `<div style="font-family:'Liberation Sans','DejaVu Sans',Arial,sans-serif;font-size:8px;width:100%;margin:0 18mm;display:flex;align-items:center;color:#333">${logo}<span>${escapeHtml(doc.organisation.name)}</span>${draft}</div>`;
+  // One line whatever the name's length: a long name is cut with an ellipsis, never wrapped over the page.
+  return `<div style="font-family:'Liberation Sans','DejaVu Sans',Arial,sans-serif;font-size:8px;width:100%;margin:0 18mm;display:flex;align-items:center;color:#333;overflow:hidden">${logo}<span style="${ONE_LINE}">${escapeHtml(doc.organisation.name)}</span>${draft}</div>`;
 }
 
 function footerTemplate(doc: PolicyDocument): string {
   const uncontrolled = doc.footer.uncontrolled
     ? '<div>Printed copies are uncontrolled: check the current version before use.</div>'
     : '';
-  return `<div style="font-family:'Liberation Sans','DejaVu Sans',Arial,sans-serif;font-size:8px;width:100%;margin:0 18mm;color:#333"><div style="display:flex;justify-content:space-between"><span>${escapeHtml(doc.footer.title)} · ${escapeHtml(doc.footer.version)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>${uncontrolled}<div>${escapeHtml(doc.footer.copyright)}</div></div>`;
+  return `<div style="font-family:'Liberation Sans','DejaVu Sans',Arial,sans-serif;font-size:8px;width:100%;margin:0 18mm;color:#333"><div style="display:flex;justify-content:space-between;gap:4mm"><span style="${ONE_LINE}">${escapeHtml(doc.footer.title)} · ${escapeHtml(doc.footer.version)}</span><span style="white-space:nowrap">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>${uncontrolled}<div style="${ONE_LINE}">${escapeHtml(doc.footer.copyright)}</div></div>`;
 }
 
 /** A PDF text string: UTF-16BE with a byte-order mark, written as hex so no character needs escaping. */

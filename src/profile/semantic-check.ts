@@ -207,9 +207,38 @@ function checkExampleValues(ctx: SemanticContext): DiagnosticInit[] {
   });
 }
 
+/** C0 controls but tab and line breaks, DEL and the C1 controls: nothing a policy can print. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/** Every string value (keys included) that holds a control character, wherever it is in the profile. */
+function checkControlCharacters(ctx: SemanticContext): DiagnosticInit[] {
+  const found: DiagnosticInit[] = [];
+  const visit = (value: unknown, pointer: string): void => {
+    if (typeof value === 'string') {
+      const bad = CONTROL.exec(value)?.[0];
+      if (bad === undefined) return;
+      const code = `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+      found.push({
+        code: 'KP_CONTROL_CHARACTER',
+        pointer,
+        message: `This text holds an invisible control character (${code}) that no document can show.`,
+        hint: 'Retype the text, or paste it as plain text: control characters usually come from copying out of another program.',
+      });
+    } else if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${pointer}/${i}`));
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value))
+        visit(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    }
+  };
+  visit(ctx.data, '');
+  return found;
+}
+
 /** Every semantic check, in a stable order; suppressed warning codes are dropped. */
 export async function checkSemantics(ctx: SemanticContext): Promise<DiagnosticInit[]> {
   const findings = [
+    ...checkControlCharacters(ctx),
     ...(await checkLogo(ctx)),
     ...(await checkTemplatePacks(ctx)),
     ...checkWalesPlanReview(ctx),

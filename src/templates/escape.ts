@@ -1,4 +1,8 @@
 /** Profile values are data: every `{{value}}` is escaped so Markdown and HTML punctuation read literally. */
+import { gfmStrikethroughToMarkdown } from 'mdast-util-gfm-strikethrough';
+import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
+import { toMarkdown } from 'mdast-util-to-markdown';
+import { makeSafe, parseMarkdown } from '../document/markdown.js';
 
 // CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start markup,
 // an entity, a raw HTML tag or (with GFM) an autolink (`:` in https://, `@` in e-mail addresses, `.` in www.).
@@ -25,3 +29,19 @@ export function expressionText(value: unknown): string {
 /** What Handlebars calls for `{{expression}}` in a policy body: values escaped, SafeStrings as they are. */
 export const escapeExpression = (value: unknown): string =>
   isSafeString(value) ? expressionText(value) : escapeMarkdown(expressionText(value));
+
+/**
+ * A field meant to carry Markdown (`{{markdown keyWorking.localArrangements}}`), kept as Markdown but
+ * made safe the way every document is: raw HTML reads as text, a link other than http, https or mailto
+ * becomes its text, and images are dropped, so not even the `.md` output links or loads anything else.
+ */
+export function safeMarkdown(value: string): string {
+  const tree = parseMarkdown(value);
+  makeSafe(tree);
+  return toMarkdown(tree, {
+    bullet: '-',
+    emphasis: '_',
+    rule: '-',
+    extensions: [gfmTableToMarkdown(), gfmStrikethroughToMarkdown()],
+  }).trimEnd();
+}

@@ -2,7 +2,7 @@
 import type { HelperDelegate } from 'handlebars';
 import { addMonths, formatUkDate } from '../dates.js';
 import type { Vocabulary } from '../profile/resolve.js';
-import { escapeMarkdown } from './escape.js';
+import { escapeMarkdown, safeMarkdown } from './escape.js';
 
 type Form = 'plural' | 'possessive' | 'capital' | 'title' | 'upper';
 const FORMS = new Set<string>(['plural', 'possessive', 'capital', 'title', 'upper']);
@@ -103,10 +103,9 @@ export function policyHelpers(SafeString: new (s: string) => unknown): Record<st
     includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
     /**
      * The documented opt-in for fields meant to carry Markdown (e.g. `keyWorking.localArrangements`):
-     * formatting is kept, raw HTML is not.
+     * formatting is kept; raw HTML, unsafe links and images are not.
      */
-    markdown: (value: unknown) =>
-      new SafeString((typeof value === 'string' ? value : '').replace(/</g, '\\<')),
+    markdown: (value: unknown) => new SafeString(typeof value === 'string' ? safeMarkdown(value) : ''),
   };
   // Short forms for the common cases: {{worker}}, {{Workers}}, {{WorkerTitle}}, {{person}}, {{Plans}} …
   for (const [name, [singular, plural]] of Object.entries(TERMS) as [

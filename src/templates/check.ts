@@ -9,6 +9,7 @@ import type { Diagnostic } from '../errors.js';
 import { regulatoryData, type Vocabulary } from '../profile/resolve.js';
 import { rootSchema, type SchemaNode } from '../profile/schema-lookup.js';
 import { sourceFromText } from '../profile/source.js';
+import { partialNameIsPath } from './front-matter.js';
 import { policyHelpers } from './helpers.js';
 import type { Partial, Template, TemplateSet } from './packs.js';
 
@@ -295,7 +296,12 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
         }
         case 'PartialStatement':
         case 'PartialBlockStatement': {
-          const name = (node.name as PathNode).original;
+          const nameNode = node.name as Node;
+          // `{{> (helper …)}}` picks a partial while rendering: only its arguments can be checked here.
+          if (nameNode.type === 'SubExpression') return checkCall(nameNode, stack);
+          const name = String((nameNode as PathNode).original);
+          // A path (`{{> ../x}}`) is refused, where it is written, when the pack is read.
+          if (partialNameIsPath(name)) return;
           const partial = partials.get(name);
           if (!partial) {
             report(

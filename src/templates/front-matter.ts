@@ -1,9 +1,9 @@
 /** Split a template file into front matter and body; parse the front matter as YAML, never as code. */
 import matter from 'gray-matter';
-import { parseDocument } from 'yaml';
+import { isNode, parseDocument, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import { checkAgainstSchema } from '../profile/schema-check.js';
-import { sourceFromText } from '../profile/source.js';
+import { sourceFromText, type SourceFile } from '../profile/source.js';
 import type { FrontMatter } from './front-matter-schema.js';
 
 export interface ParsedTemplateFile {
@@ -17,9 +17,37 @@ export interface ParsedTemplateFile {
 
 class RefusedEngine extends Error {}
 
+/**
+ * Whether a partial name is really a path (`../x`, `/etc/passwd`, `..\x`, `C:x`). Partials are found
+ * by name in the pack's own partials/ folder only, so such a name can never be honoured: it is refused
+ * with KP_TEMPLATE_PATH rather than reported as a partial that is missing.
+ */
+export const partialNameIsPath = (name: string): boolean => /[/\\:]/.test(name) || name.startsWith('.');
+
 const refuse = () => {
   throw new RefusedEngine();
 };
+
+/** A `partials:` entry that is a path is refused as such, at the entry, not as a name of the wrong form. */
+function partialPathDiagnostic(
+  source: SourceFile,
+  parsed: { document: Document; offset: number } | undefined,
+  data: { partials?: unknown },
+  pointer: string,
+): Diagnostic | undefined {
+  const index = /^\/partials\/(\d+)$/.exec(pointer)?.[1];
+  const name: unknown =
+    index === undefined || !Array.isArray(data.partials) ? undefined : data.partials[Number(index)];
+  if (typeof name !== 'string' || !partialNameIsPath(name) || !parsed) return undefined;
+  const node = parsed.document.getIn(['partials', Number(index)], true);
+  const [start, end] = isNode(node) && node.range ? node.range : [0, 0];
+  return source.diagnosticAt([parsed.offset + start, parsed.offset + end], {
+    code: 'KP_TEMPLATE_PATH',
+    pointer,
+    message: `\`${name}\` is a path, not the name of a partial. Partials are files in this pack's partials/ folder, so nothing outside the pack can be used as one.`,
+    hint: 'Write the partial’s file name without its folder or extension, e.g. `practice-daily` for partials/practice-daily.md.',
+  });
+}
 
 /** Parse one template file's text. */
 export function parseTemplateFile(file: string, text: string): ParsedTemplateFile {
@@ -27,6 +55,8 @@ export function parseTemplateFile(file: string, text: string): ParsedTemplateFil
   if (!matter.test(text)) return { body: text, bodyLine: 1, diagnostics: [] };
   let result: matter.GrayMatterFile<string>;
   let yamlError: Diagnostic | undefined;
+  /** The parsed front matter and where it starts in `text`, to point at a `partials` entry. */
+  let parsed: { document: Document; offset: number } | undefined;
   try {
     // Explicit engines: gray-matter's defaults would `eval` ---js front matter and read YAML 1.1.
     result = matter(text, {
@@ -34,9 +64,10 @@ export function parseTemplateFile(file: string, text: string): ParsedTemplateFil
       engines: {
         yaml: (raw: string) => {
           const document = parseDocument(raw, { uniqueKeys: true, version: '1.2' });
+          parsed = { document, offset: text.indexOf(raw) };
           const error = document.errors[0] ?? document.warnings[0];
           if (error) {
-            const offset = text.indexOf(raw) + error.pos[0];
+            const offset = parsed.offset + error.pos[0];
             yamlError = source.diagnosticAt([offset, offset + 1], {
               code: 'KP_TEMPLATE_FRONT_MATTER',
               message: `The front matter is not valid YAML: ${error.message.split('\n')[0] ?? ''}`,
@@ -44,10 +75,31 @@ export function parseTemplateFile(file: string, text: string): ParsedTemplateFil
             });
             return {};
           }
-          return (document.toJS({ maxAliasCount: 100 }) ?? {}) as object;
+          try {
+            return (document.toJS({ maxAliasCount: 100 }) ?? {}) as object;
+          } catch (error) {
+            // The yaml package throws (rather than reports) an alias bomb: refused here, as in a profile.
+            if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+            let alias: [number, number] = [0, 0];
+            visit(document, {
+              Alias: (_key, node) => {
+                if (node.range) alias = [node.range[0], node.range[1]];
+                return visit.BREAK;
+              },
+            });
+            yamlError = source.diagnosticAt([parsed.offset + alias[0], parsed.offset + alias[1]], {
+              code: 'KP_YAML_ALIAS_LIMIT',
+              message:
+                'This front matter expands YAML aliases (`*name`) too many times (more than 100), so it was not read.',
+              hint: 'Write the values out instead of nesting aliases inside aliases.',
+            });
+            return {};
+          }
         },
         js: refuse,
         javascript: refuse,
+        // gray-matter's own JSON engine throws its parse errors; front matter is YAML only anyway.
+        json: refuse,
       },
     });
   } catch (error) {
@@ -75,6 +127,8 @@ export function parseTemplateFile(file: string, text: string): ParsedTemplateFil
     wrote: (_pointer, value) => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``,
   });
   const diagnostics = findings.map((finding) => {
+    const partialPath = partialPathDiagnostic(source, parsed, result.data, finding.pointer);
+    if (partialPath) return partialPath;
     // Point at the front matter line that names the field, or at its first line.
     const key = finding.pointer.split('/')[1] ?? '';
     const match = key ? new RegExp(`^${key}\\s*:`, 'm').exec(text.slice(frontMatterOffset, bodyStart)) : null;

@@ -1,5 +1,6 @@
 /** Template packs: find the templates and partials in each pack folder; later packs override earlier ones by id. */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants as fsConstants, type Dirent } from 'node:fs';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../errors.js';
 import type { Nation, ServiceType } from '../profile/enums.js';
@@ -7,7 +8,7 @@ import { NATIONS, SERVICE_TYPES } from '../profile/enums.js';
 import { sourceFromText } from '../profile/source.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { FrontMatter } from './front-matter-schema.js';
-import { parseTemplateFile } from './front-matter.js';
+import { parseTemplateFile, partialNameIsPath } from './front-matter.js';
 
 /** The pack that ships with keypolicy. */
 export const BUILT_IN_PACK = path.join(PACKAGE_ROOT, 'templates');
@@ -50,13 +51,57 @@ export interface TemplateSet {
 const packDiagnostic = (file: string, code: string, message: string, hint: string) =>
   sourceFromText(file, '').diagnosticAt([0, 0], { code, message, hint });
 
-/** Read a file of the pack, refusing anything that leads outside it (symlinks, ..) or is too large. */
+/** Whether `target` is `root` or inside it (both real paths). */
+const isInside = (root: string, target: string): boolean => {
+  const relative = path.relative(root, target);
+  return relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
+};
+
+/**
+ * O_NONBLOCK: opening a named pipe must not wait for a writer (it would hang the build); O_NOFOLLOW: the
+ * path checked is the path opened, not a link put there since. Neither exists on Windows.
+ */
+const OPEN_FLAGS =
+  fsConstants.O_RDONLY |
+  ((fsConstants.O_NONBLOCK as number | undefined) ?? 0) |
+  ((fsConstants.O_NOFOLLOW as number | undefined) ?? 0);
+
+/** A file of the pack that could not be read, in words for the person who made the pack. */
+function unreadable(file: string, error: unknown): Diagnostic {
+  const code = (error as { code?: unknown } | null)?.code;
+  const [message, hint] =
+    code === 'ENOENT'
+      ? [
+          'This template file is a broken link (it points to something that does not exist), so it was not read.',
+          'Remove the link, or copy the file it should point to into the pack.',
+        ]
+      : code === 'ELOOP'
+        ? [
+            'This template file is a link that leads round in a circle of links, so it was not read.',
+            'Remove the link, or copy the file it should point to into the pack.',
+          ]
+        : [
+            `This template file could not be read (${typeof code === 'string' ? code : String(error)}).`,
+            'Check that the file exists and that you are allowed to read it.',
+          ];
+  return packDiagnostic(file, 'KP_TEMPLATE_UNREADABLE', message, hint);
+}
+
+/**
+ * Read a file of the pack, refusing anything that leads outside it (links, ..), is not an ordinary file
+ * (a folder, a named pipe, a device) or is too large. Nothing refused is read.
+ */
 async function readInsidePack(
   packReal: string,
   file: string,
 ): Promise<{ text: string } | { diagnostic: Diagnostic }> {
-  const real = await realpath(file);
-  if (real !== packReal && !real.startsWith(`${packReal}${path.sep}`)) {
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch (error) {
+    return { diagnostic: unreadable(file, error) };
+  }
+  if (!isInside(packReal, real)) {
     return {
       diagnostic: packDiagnostic(
         file,
@@ -66,18 +111,87 @@ async function readInsidePack(
       ),
     };
   }
-  const info = await stat(real);
-  if (info.size > MAX_TEMPLATE_BYTES) {
-    return {
-      diagnostic: packDiagnostic(
-        file,
-        'KP_TEMPLATE_TOO_LARGE',
-        `This template is ${Math.round(info.size / 1024)} KB; a template may be at most ${MAX_TEMPLATE_BYTES / 1024} KB.`,
-        'Split it into partials, or check that this is the right file.',
-      ),
-    };
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(real, OPEN_FLAGS);
+    // Checked on the open file, so what is read is what was checked.
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      return {
+        diagnostic: packDiagnostic(
+          file,
+          'KP_TEMPLATE_UNREADABLE',
+          'This is not an ordinary file (it is a folder, a named pipe or a device), so it was not read.',
+          'A template pack holds ordinary text files; remove this from the pack, or rename it.',
+        ),
+      };
+    }
+    if (info.size > MAX_TEMPLATE_BYTES) return { diagnostic: tooLarge(file, info.size) };
+    // Read at most one byte more than allowed, in case the file grows while it is read.
+    const buffer = Buffer.alloc(Math.min(info.size, MAX_TEMPLATE_BYTES) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_TEMPLATE_BYTES) return { diagnostic: tooLarge(file, length) };
+    return { text: buffer.toString('utf8', 0, length) };
+  } catch (error) {
+    return { diagnostic: unreadable(file, error) };
+  } finally {
+    await handle?.close();
   }
-  return { text: await readFile(real, 'utf8') };
+}
+
+const tooLarge = (file: string, bytes: number) =>
+  packDiagnostic(
+    file,
+    'KP_TEMPLATE_TOO_LARGE',
+    `This template is ${Math.round(bytes / 1024)} KB; a template may be at most ${MAX_TEMPLATE_BYTES / 1024} KB.`,
+    'Split it into partials, or check that this is the right file.',
+  );
+
+/**
+ * Partial calls that name a path (`{{> ../x}}`, `{{> "/etc/passwd"}}`): a partial is only ever found by
+ * name among the packs' partials, so such a call could never work; it is refused where it is written.
+ * Names computed while rendering (`{{> (lookup …)}}`) can only choose among those partials too.
+ */
+async function partialPathCalls(file: string, text: string, firstLine: number): Promise<Diagnostic[]> {
+  const { default: Handlebars } = await import('handlebars');
+  let ast: hbs.AST.Program;
+  try {
+    ast = Handlebars.parse(text);
+  } catch {
+    return []; // Syntax errors are reported, with their place, when the template is rendered.
+  }
+  const source = sourceFromText(file, `${'\n'.repeat(firstLine - 1)}${text}`);
+  const lineStarts = [0, ...[...source.text.matchAll(/\n/g)].map((m) => m.index + 1)];
+  const offsetOf = (at: hbs.AST.Position) => (lineStarts[at.line + firstLine - 2] ?? 0) + at.column;
+  const found: Diagnostic[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const n = node as {
+      type?: unknown;
+      name?: { original?: unknown; value?: unknown; loc?: hbs.AST.SourceLocation };
+    };
+    if ((n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') && n.name?.loc) {
+      const written = typeof n.name.original === 'string' ? n.name.original : n.name.value;
+      if (typeof written === 'string' && partialNameIsPath(written)) {
+        found.push(
+          source.diagnosticAt([offsetOf(n.name.loc.start), offsetOf(n.name.loc.end)], {
+            code: 'KP_TEMPLATE_PATH',
+            message: `\`${written}\` is a path, not the name of a partial. A template can only use the partials in its pack's partials/ folder, so nothing outside the pack is read.`,
+            hint: 'Write the partial’s file name without its folder or extension, e.g. `{{> practice-daily}}` for partials/practice-daily.md.',
+          }),
+        );
+      }
+    }
+    for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
+  };
+  visit(ast);
+  return found;
 }
 
 const isTemplateFile = (name: string) =>
@@ -99,8 +213,11 @@ function foreignTitle(body: string): string {
   );
 }
 
-/** Read one pack folder. */
-async function readPack(pack: string, into: TemplateSet): Promise<void> {
+/**
+ * Read one pack folder. The folder itself may be a link (the person named it), but every file read must
+ * be inside the folder it really is. `trusted` is the built-in pack, which is not scanned for path calls.
+ */
+async function readPack(pack: string, into: TemplateSet, trusted: boolean): Promise<void> {
   const info = await stat(pack).catch(() => undefined);
   if (!info?.isDirectory()) {
     into.diagnostics.push(
@@ -113,9 +230,16 @@ async function readPack(pack: string, into: TemplateSet): Promise<void> {
     );
     return;
   }
-  const packReal = await realpath(pack);
+  let packReal: string;
+  let entries: Dirent[];
+  try {
+    packReal = await realpath(pack);
+    entries = (await readdir(pack, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    into.diagnostics.push(unreadable(pack, error));
+    return;
+  }
   const seen = new Map<string, string>();
-  const entries = (await readdir(pack, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     if (!isTemplateFile(entry.name) || entry.isDirectory()) continue;
     const file = path.join(pack, entry.name);
@@ -125,6 +249,8 @@ async function readPack(pack: string, into: TemplateSet): Promise<void> {
       continue;
     }
     const parsed = parseTemplateFile(file, read.text);
+    if (!trusted && parsed.diagnostics.length === 0)
+      parsed.diagnostics.push(...(await partialPathCalls(file, parsed.body, parsed.bodyLine)));
     into.diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length > 0) continue;
     const fm: FrontMatter | undefined = parsed.frontMatter;
@@ -158,23 +284,40 @@ async function readPack(pack: string, into: TemplateSet): Promise<void> {
     });
   }
   const partialsDir = path.join(pack, 'partials');
+  // A partials folder that is a link out of the pack is refused whole: its listing is not read either.
+  const partialsReal = await realpath(partialsDir).catch(() => undefined);
+  if (partialsReal !== undefined && !isInside(packReal, partialsReal)) {
+    into.diagnostics.push(
+      packDiagnostic(
+        partialsDir,
+        'KP_TEMPLATE_PATH',
+        'This pack’s partials folder is a link to a folder outside the pack, so nothing in it was read.',
+        'Make partials/ a real folder inside the pack and copy the partials into it.',
+      ),
+    );
+    return;
+  }
   const partialEntries = await readdir(partialsDir, { withFileTypes: true }).catch(() => []);
   for (const entry of partialEntries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (!isTemplateFile(entry.name) || entry.isDirectory()) continue;
     const file = path.join(partialsDir, entry.name);
     const read = await readInsidePack(packReal, file);
-    if ('diagnostic' in read) into.diagnostics.push(read.diagnostic);
-    else {
-      const name = path.basename(entry.name, path.extname(entry.name));
-      into.partials.set(name, { name, file, text: read.text });
+    if ('diagnostic' in read) {
+      into.diagnostics.push(read.diagnostic);
+      continue;
     }
+    if (!trusted) into.diagnostics.push(...(await partialPathCalls(file, read.text, 1)));
+    // Kept even when refused, so that `templates --check` does not also call it missing.
+    const name = path.basename(entry.name, path.extname(entry.name));
+    into.partials.set(name, { name, file, text: read.text });
   }
 }
 
 /** Every template available from the built-in pack and `packs` (in order; later ones win by id). */
 export async function loadTemplates(packs: readonly string[]): Promise<TemplateSet> {
   const set: TemplateSet = { templates: new Map(), partials: new Map(), diagnostics: [] };
-  for (const pack of [BUILT_IN_PACK, ...packs]) await readPack(path.resolve(pack), set);
+  await readPack(BUILT_IN_PACK, set, true);
+  for (const pack of packs) await readPack(path.resolve(pack), set, false);
   return set;
 }
 

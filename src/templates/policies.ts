@@ -1,5 +1,6 @@
 /** Which policies a profile gets, rendered: the library entry point for `build`, `diff` and the tests. */
 import path from 'node:path';
+import Handlebars from 'handlebars';
 import type { Diagnostic } from '../errors.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { sourceFromText } from '../profile/source.js';
@@ -61,6 +62,104 @@ export function selectTemplates(
   return { selected, diagnostics };
 }
 
+/**
+ * Limits on writing one policy. Handlebars builds the whole text before its size (at most 2 MB) can be
+ * checked, so a loop inside a loop over long lists, or partials that each use another several times,
+ * would run for minutes and fill memory first. No real policy comes near these.
+ */
+export const RENDER_LIMITS = {
+  /** Runs of an `{{#each}}` (or `{{#with}}`) body. */
+  repeats: 100_000,
+  /** Partials used. */
+  partials: 10_000,
+  /** Text the partials wrote: a partial's text counts again in each partial around it. */
+  partialChars: 16 * 1024 * 1024,
+  /** Seconds from the first repeat or partial (compiling the template is not counted). */
+  seconds: 5,
+};
+export type RenderLimits = typeof RENDER_LIMITS;
+
+/** The two places Handlebars repeats work. They are module-wide (every instance calls them). */
+interface RepeatHooks {
+  VM: {
+    invokePartial: (
+      this: unknown,
+      partial: unknown,
+      context: unknown,
+      options: { name?: unknown },
+    ) => unknown;
+  };
+  Utils: { blockParams: (this: unknown, ...args: unknown[]) => unknown };
+}
+
+class LimitReached extends Error {}
+
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/**
+ * Run one (synchronous) render with every `#each`/`#with` repeat and partial counted, stopping it when a
+ * limit is passed. The hooks are swapped in only for this call, so nothing else sees them.
+ */
+export function withinRenderLimits<T>(
+  render: () => T,
+  limits: RenderLimits = RENDER_LIMITS,
+): { value: T; stopped?: string } {
+  const hooks = Handlebars as unknown as RepeatHooks;
+  const { invokePartial } = hooks.VM;
+  const { blockParams } = hooks.Utils;
+  let repeats = 0;
+  let partials = 0;
+  let partialChars = 0;
+  let deadline: number | undefined;
+  let stopped: string | undefined;
+  const check = (partial?: unknown) => {
+    deadline ??= performance.now() + limits.seconds * 1000;
+    stopped ??=
+      repeats > limits.repeats
+        ? `its \`{{#each}}\` blocks repeated more than ${count(limits.repeats)} times (a loop inside a loop over long lists?)`
+        : partials > limits.partials
+          ? `partials were used more than ${count(limits.partials)} times${typeof partial === 'string' ? ` (the last was \`${partial}\`)` : ''}: partials that each use another partial several times multiply`
+          : partialChars > limits.partialChars
+            ? `its partials had written more than ${limits.partialChars / 1024 / 1024} MB of text`
+            : performance.now() > deadline
+              ? `writing it took more than ${limits.seconds} seconds`
+              : undefined;
+    // Thrown again at every later call, so a helper that catches it cannot carry on.
+    if (stopped !== undefined) throw new LimitReached(stopped);
+  };
+  hooks.Utils.blockParams = function (...args) {
+    repeats++;
+    check();
+    return blockParams.apply(this, args);
+  };
+  hooks.VM.invokePartial = function (partial, context, options) {
+    partials++;
+    check(options.name);
+    const result = invokePartial.call(this, partial, context, options);
+    if (typeof result === 'string') partialChars += result.length;
+    check(options.name);
+    return result;
+  };
+  try {
+    const value = render();
+    return stopped === undefined ? { value } : { value, stopped };
+  } finally {
+    hooks.VM.invokePartial = invokePartial;
+    hooks.Utils.blockParams = blockParams;
+  }
+}
+
+/** A render stopped by a limit, reported at the first line of the template's body. */
+function stoppedDiagnostic(template: Template, reason: string): Diagnostic {
+  const text = `${'\n'.repeat(template.bodyLine - 1)}${template.body}`;
+  const offset = template.bodyLine - 1;
+  return sourceFromText(template.file, text).diagnosticAt([offset, offset + 1], {
+    code: 'KP_TEMPLATE',
+    message: `This policy was stopped before it was finished: ${reason}. A policy may be at most 2 MB of text.`,
+    hint: 'Look for an `{{#each}}` inside another `{{#each}}` over long lists in the profile, and for partials that use other partials several times. A policy normally takes well under a second to write.',
+  });
+}
+
 /** A rendered policy with the document-control settings that apply to it. */
 export interface PolicyRendition extends RenderedPolicy {
   reviewIntervalMonths: number;
@@ -86,7 +185,13 @@ export async function renderProfilePolicies(
       (profile.data.documentControl as { reviewIntervalMonths?: number } | undefined)?.reviewIntervalMonths ??
       12;
     const date = typeof request.date === 'string' ? request.date : request.date(template.id);
-    const result = renderPolicy(template, set.partials, profile, { version: date, reviewIntervalMonths });
+    const { value: result, stopped } = withinRenderLimits(() =>
+      renderPolicy(template, set.partials, profile, { version: date, reviewIntervalMonths }),
+    );
+    if (stopped !== undefined) {
+      diagnostics.push(stoppedDiagnostic(template, stopped));
+      continue;
+    }
     diagnostics.push(...result.diagnostics);
     if (result.policy) {
       policies.push({

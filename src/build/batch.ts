@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { BrowserSession } from '../document/browser.js';
 import { KeypolicyError, type Diagnostic, type ExitCode } from '../errors.js';
-import { manifestIsCurrent, writeManifest } from '../output/manifest.js';
+import { manifestIsCurrent, manifestWrite } from '../output/manifest.js';
 import { sourceFromText } from '../profile/source.js';
 import { validateProfile, type ProfileReport } from '../profile/validate.js';
 import {
@@ -93,27 +93,35 @@ async function buildOne(
         return { ...base, state: 'unchanged', files, errors: [] };
       }
     }
-    const built = await buildProfile(profile, options);
+    const built = await buildProfile(profile, {
+      ...options,
+      ...(options.frozen
+        ? {}
+        : {
+            finalWrites: async (files: WrittenFile[], register: string | undefined) => [
+              manifestWrite(folder, {
+                organisation: name,
+                slug,
+                inputs: await inputsFingerprint(profile, report.chain, {
+                  ...fingerprintOptions,
+                  ...(register !== undefined ? { register } : {}),
+                }),
+                files: files.map((f) => ({
+                  file: path.relative(folder, f.file).split(path.sep).join('/'),
+                  policy: f.policy,
+                  format: f.format,
+                  version: f.version,
+                  status: f.status,
+                  sha256: f.sha256,
+                  effectiveDate: f.effectiveDate,
+                  nextReviewDate: f.nextReviewDate,
+                })),
+              }),
+            ],
+          }),
+    });
     if (built.diagnostics.length > 0)
       return { ...base, state: 'failed', files: [], errors: built.diagnostics };
-    if (!options.frozen) {
-      // The fingerprint is taken after the build: it includes the register as this build left it.
-      await writeManifest(folder, {
-        organisation: name,
-        slug,
-        inputs: await inputsFingerprint(profile, report.chain, fingerprintOptions),
-        files: built.files.map((f) => ({
-          file: path.relative(folder, f.file).split(path.sep).join('/'),
-          policy: f.policy,
-          format: f.format,
-          version: f.version,
-          status: f.status,
-          sha256: f.sha256,
-          effectiveDate: f.effectiveDate,
-          nextReviewDate: f.nextReviewDate,
-        })),
-      });
-    }
     return { ...base, state: 'built', files: built.files, recorded: built.recorded, errors: [] };
   } catch (error) {
     if (!(error instanceof KeypolicyError)) throw error;

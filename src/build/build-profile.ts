@@ -7,9 +7,9 @@ import path from 'node:path';
 import type { BrowserSession } from '../document/browser.js';
 import { renderHtml } from '../document/html.js';
 import { buildDocument, type PolicyDocument } from '../document/model.js';
-import { KeypolicyError, type Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../errors.js';
 import type { Format } from './formats.js';
-import { writeFileAtomic } from '../output/atomic-write.js';
+import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
 import { slugify } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { sourceFromText } from '../profile/source.js';
@@ -17,7 +17,7 @@ import {
   latestVersion,
   loadRegister,
   registerPathFor,
-  saveRegister,
+  registerText,
   withRegisterLock,
 } from '../register/register.js';
 import type { Register } from '../register/schema.js';
@@ -45,6 +45,11 @@ export interface BuildOptions {
   message?: string;
   /** Launched only when a PDF is asked for. */
   browser: () => BrowserSession;
+  /**
+   * More files written in the same all-or-nothing step as the documents and register (the batch's
+   * manifest), given the files and the register text about to be written.
+   */
+  finalWrites?: (files: WrittenFile[], register: string | undefined) => Promise<FileWrite[]>;
 }
 
 export interface WrittenFile {
@@ -161,16 +166,20 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
       return { policy: p.id, version: version.version, outcome };
     });
     const files: WrittenFile[] = [];
+    const writes: FileWrite[] = [];
     for (const policy of policies) {
       const versions = register.policies[policy.id]?.versions ?? [];
       const version = documentVersion(versions, policy.reviewIntervalMonths);
-      files.push(...(await writePolicy(policy, profile, version, slug, options)));
+      files.push(...(await writePolicy(policy, profile, version, slug, options, writes)));
     }
-    // Recorded last: a build stopped part-way leaves the register as it was, and the next build records
-    // the change again rather than finding a version whose documents were never written.
+    // Everything lands together: every file is written to a temporary name first and only then renamed,
+    // so a full disk or a stop part-way leaves the documents, register and manifest as they were.
     if (!options.frozen && recorded.some((r) => r.outcome !== 'unchanged')) {
-      await saveRegister(registerFile, register);
+      writes.push({ file: registerFile, contents: registerText(register) });
     }
+    const staged = writes.find((w) => w.file === registerFile)?.contents as string | undefined;
+    writes.push(...((await options.finalWrites?.(files, staged)) ?? []));
+    await writeFilesAtomic(writes);
     return { slug, files, recorded, diagnostics: [] };
   };
   return options.frozen ? work() : withRegisterLock(registerFile, work);
@@ -182,6 +191,7 @@ async function writePolicy(
   version: ReturnType<typeof documentVersion>,
   slug: string,
   options: BuildOptions,
+  writes: FileWrite[],
 ): Promise<WrittenFile[]> {
   const name = slugify(policy.title, 'policy');
   // The model is needed for every format but Markdown; built once, drawn many times.
@@ -198,12 +208,13 @@ async function writePolicy(
   const files: WrittenFile[] = [];
   for (const { format, contents } of rendered) {
     const file = path.join(options.out, slug, `${name}.${format}`);
-    await writeFileAtomic(file, contents);
+    writes.push({ file, contents });
     if (version.status === 'approved')
-      await archive(
-        path.join(options.out, slug, 'archive', `${name}-v${version.version}.${format}`),
+      writes.push({
+        file: path.join(options.out, slug, 'archive', `${name}-v${version.version}.${format}`),
         contents,
-      );
+        keepExisting: true,
+      });
     files.push({
       policy: policy.id,
       version: version.version,
@@ -217,15 +228,6 @@ async function writePolicy(
     });
   }
   return files;
-}
-
-/** An approved edition is archived when first built and never overwritten. */
-async function archive(file: string, contents: string | Buffer): Promise<void> {
-  try {
-    await writeFileAtomic(file, contents, { exclusive: true });
-  } catch (error) {
-    if (!(error instanceof KeypolicyError && error.code === 'KP_EXISTS')) throw error;
-  }
 }
 
 async function renderFormat(

@@ -40,6 +40,7 @@ export async function inputsFingerprint(
     policies?: readonly string[];
     packs?: readonly string[];
     browser?: string;
+    register?: string;
   },
 ): Promise<string> {
   const digest = createHash('sha256');
@@ -56,7 +57,10 @@ export async function inputsFingerprint(
   );
   for (const file of chain) add(file, await readFile(file));
   if (profile.logo) add('logo', await readFile(profile.logo).catch(() => Buffer.alloc(0)));
-  add('register', await readFile(registerPathFor(profile.file)).catch(() => Buffer.alloc(0)));
+  add(
+    'register',
+    options.register ?? (await readFile(registerPathFor(profile.file)).catch(() => Buffer.alloc(0))),
+  );
   for (const pack of [BUILT_IN_PACK, ...profile.templatePacks, ...(options.packs ?? [])])
     add(pack, await hashPack(pack));
   return digest.digest('hex');

@@ -87,11 +87,23 @@ export function finalisePdf(pdf: Uint8Array, doc: PolicyDocument): Buffer {
   return Buffer.from(body + update, 'latin1');
 }
 
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new Error(`Timed out after ${ms} ms`);
+      error.name = 'TimeoutError';
+      reject(error);
+    }, ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Print one document on a pooled page; `finalisePdf` removes what a reused page would change. */
 export async function renderPdf(doc: PolicyDocument, session: BrowserSession): Promise<Buffer> {
   const timeoutMs = session.printTimeoutMs;
   try {
-    return await session.withPage((page) => printOn(page, doc, timeoutMs));
+    return await session.withPage((page) => withDeadline(printOn(page, doc, timeoutMs), timeoutMs));
   } catch (error) {
     // The browser died under this page (crashed or killed): print again in the relaunched one.
     if (!session.lostBrowser()) throw describe(error, doc);

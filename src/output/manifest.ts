@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VERSION } from '../version.js';
-import { writeFileAtomic } from './atomic-write.js';
 
 export interface ManifestFile {
   /** Relative to the organisation's folder. */
@@ -28,13 +27,14 @@ export interface Manifest {
 
 const manifestPath = (folder: string) => path.join(folder, 'manifest.json');
 
-export async function writeManifest(folder: string, manifest: Omit<Manifest, 'keypolicy'>): Promise<void> {
+/** The manifest as a file to write, alongside the documents it lists. */
+export function manifestWrite(folder: string, manifest: Omit<Manifest, 'keypolicy'>) {
   const document: Manifest = {
     ...manifest,
     keypolicy: VERSION,
     files: [...manifest.files].sort((a, b) => a.file.localeCompare(b.file)),
   };
-  await writeFileAtomic(manifestPath(folder), `${JSON.stringify(document, null, 2)}\n`);
+  return { file: manifestPath(folder), contents: `${JSON.stringify(document, null, 2)}\n` };
 }
 
 /** True when the manifest was built from these inputs and every file it lists is on disk unchanged. */

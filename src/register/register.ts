@@ -120,10 +120,15 @@ function chain(register: Register): void {
   }
 }
 
+/** The register's text, its entries chained by hash. */
+export function registerText(register: Register): string {
+  chain(register);
+  return registerYaml(register);
+}
+
 /** Write the register atomically (never half-written), its entries chained by hash. */
 export async function saveRegister(file: string, register: Register): Promise<void> {
-  chain(register);
-  await writeFileAtomic(file, registerYaml(register));
+  await writeFileAtomic(file, registerText(register));
 }
 
 const LOCK_WAIT_MS = 15_000;

@@ -208,11 +208,16 @@ export class BrowserSession {
     const profileDir = mkdtempSync(path.join(tmpdir(), 'keypolicy-chromium-'));
     this.profileDir = profileDir;
     const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    const started = startChromium(this.executable, chromiumArgs(profileDir, asRoot), {
-      launchMs: this.launchTimeoutMs,
-      // Above every page time-out, so a stuck page is reported by its own time-out first.
-      protocolMs: Math.max(this.launchTimeoutMs, this.printTimeoutMs) * 2,
-    });
+    const started = startChromium(
+      this.executable,
+      chromiumArgs(profileDir, asRoot),
+      {
+        launchMs: this.launchTimeoutMs,
+        // Above every page time-out, so a stuck page is reported by its own time-out first.
+        protocolMs: Math.max(this.launchTimeoutMs, this.printTimeoutMs) * 2,
+      },
+      profileDir,
+    );
     this.child = started.process;
     const pid = started.process.pid;
     this.forgetInterrupt = onInterrupt(() => {

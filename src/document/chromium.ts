@@ -127,8 +127,12 @@ export function startChromium(
   executable: string,
   args: readonly string[],
   timeouts: { launchMs: number; protocolMs: number },
+  tmpDir: string,
 ): StartedChromium {
   const child = spawn(executable, args, {
+    // Chromium's own temporary files go in its throw-away profile, removed with it; it is killed, not
+    // shut down, so it never cleans up after itself.
+    env: { ...process.env, TMPDIR: tmpDir },
     detached: process.platform !== 'win32',
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
   });

@@ -48,6 +48,8 @@ export interface BatchEvents {
   /** Before each organisation starts. */
   begin?: (name: string) => void;
   done?: (outcome: ProfileOutcome, finished: number, total: number) => void;
+  /** Before an organisation is rendered (not when it is unchanged). */
+  rendering?: () => void;
 }
 
 const problem = (file: string, code: string, message: string, hint: string): Diagnostic =>
@@ -65,6 +67,7 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 async function buildOne(
   report: ProfileReport & { resolved: NonNullable<ProfileReport['resolved']> },
   options: BatchOptions,
+  events: BatchEvents,
 ): Promise<ProfileOutcome> {
   const profile = report.resolved;
   const slug = organisationSlug(profile);
@@ -93,6 +96,7 @@ async function buildOne(
         return { ...base, state: 'unchanged', files, errors: [] };
       }
     }
+    events.rendering?.();
     const built = await buildProfile(profile, {
       ...options,
       ...(options.frozen
@@ -188,7 +192,7 @@ export async function runBatch(
   for (const outcome of outcomes) events.done?.(outcome, ++finished, total);
   await pool(buildable, options.jobs, async (report) => {
     events.begin?.((report.resolved.data as { organisation: { name: string } }).organisation.name);
-    const outcome = await buildOne(report, options);
+    const outcome = await buildOne(report, options, events);
     outcomes.push(outcome);
     events.done?.(outcome, ++finished, total);
   });

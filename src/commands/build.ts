@@ -1,4 +1,5 @@
 /** `keypolicy build [PROFILE...]`: validate, render, record and write every organisation's documents. */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
@@ -111,13 +112,14 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
     io.cwd,
   );
   const files = shard ? inputs.files.filter((f) => inShard(f, io.cwd, shard)) : inputs.files;
-  // Found before any work, so a missing browser fails fast with exit 3. It starts while profiles are
-  // validated and rendered, and is shared by every document of the build.
+  // Found before any work, so a missing browser fails fast with exit 3; shared by every document.
   const browserPath = formats.includes('pdf') ? findBrowser(flags.browser, io.env) : undefined;
   const session = browserPath
     ? new BrowserSession(browserPath, { printMs: printTimeout(io.env) * 1000 })
     : undefined;
-  session?.warmUp();
+  // A first build starts Chromium at once, while the pipeline loads; a rebuild waits until an
+  // organisation really needs rendering, so an unchanged rebuild never starts it.
+  if (flags.force || !existsSync(out)) session?.warmUp();
 
   let result;
   try {
@@ -138,7 +140,7 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
         ...(flags.policy?.length ? { policies: flags.policy } : {}),
         ...(flags.templates?.length ? { packs: flags.templates.map((t) => path.resolve(io.cwd, t)) } : {}),
       },
-      await progress(io, flags),
+      { ...(await progress(io, flags)), rendering: () => session?.warmUp() },
     );
   } finally {
     await session?.close();

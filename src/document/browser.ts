@@ -245,7 +245,8 @@ export class BrowserSession {
    * is printed: together they take longer than validating and rendering a profile.
    */
   warmUp(): void {
-    this.browser ??= this.launch();
+    if (this.browser) return;
+    this.browser = this.launch();
     const browser = this.browser;
     void browser
       .then(async (b) => {

@@ -80,7 +80,8 @@ async function precompiledTemplates() {
   const { loadTemplates } = await import(dist('templates/packs.js'));
   const { compileKey, COMPILE_OPTIONS } = await import(dist('templates/render.js'));
   const set = await loadTemplates([]);
-  if (set.diagnostics.length > 0) throw new Error(`the built-in pack has problems: ${set.diagnostics[0].message}`);
+  if (set.diagnostics.length > 0)
+    throw new Error(`the built-in pack has problems: ${set.diagnostics[0].message}`);
   const spec = (text) => Handlebars.precompile(text, COMPILE_OPTIONS);
   const partials = [...set.partials.values()]
     .map((p) => `      ${JSON.stringify(p.name)}: ${spec(p.text)},`)

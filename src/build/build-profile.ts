@@ -213,7 +213,7 @@ async function writePolicy(
       writes.push({
         file: path.join(options.out, slug, 'archive', `${name}-v${version.version}.${format}`),
         contents,
-        keepExisting: true,
+        ifExists: 'keep',
       });
     files.push({
       policy: policy.id,

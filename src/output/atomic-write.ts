@@ -47,44 +47,23 @@ const temporaryFor = (file: string) =>
  * Write `file` (creating its folder) so readers see the old contents or the new, never a mix. With
  * `exclusive`, an existing file is never replaced, even one created by another process meanwhile.
  */
-export async function writeFileAtomic(
+export function writeFileAtomic(
   file: string,
   contents: string | Uint8Array,
   options: { exclusive?: boolean } = {},
 ): Promise<void> {
-  const temporary = temporaryFor(file);
-  const forget = onInterrupt(() => rmSync(temporary, { force: true }));
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(temporary, contents, { flag: 'wx' });
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    forget();
-    throw ioError(file, error);
-  }
-  try {
-    if (options.exclusive) await link(temporary, file);
-    else await rename(temporary, file);
-  } catch (error) {
-    if (options.exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new KeypolicyError('KP_EXISTS', `${file} already exists.`, {
-        hint: 'Use --force to overwrite it.',
-        cause: error,
-      });
-    }
-    throw ioError(file, error);
-  } finally {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    forget();
-  }
+  return writeFilesAtomic([{ file, contents, ifExists: options.exclusive ? 'refuse' : 'replace' }]);
 }
 
 /** One file of a `writeFilesAtomic` change. */
 export interface FileWrite {
   file: string;
   contents: string | Uint8Array;
-  /** Never replace an existing file (an archived edition): it is kept as it is, without an error. */
-  keepExisting?: boolean;
+  /**
+   * What an existing file gets: replaced (the default); kept as it is, without an error (an archived
+   * edition); or refused with `KP_EXISTS`.
+   */
+  ifExists?: 'replace' | 'keep' | 'refuse';
 }
 
 /**
@@ -109,15 +88,18 @@ export async function writeFilesAtomic(writes: readonly FileWrite[]): Promise<vo
         throw ioError(write.file, error);
       }
     }
-    for (const { file, temporary, keepExisting } of staged) {
+    for (const { file, temporary, ifExists = 'replace' } of staged) {
       try {
-        if (!keepExisting) await rename(temporary, file);
-        else
-          await link(temporary, file).catch((error: unknown) => {
-            if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-          });
+        if (ifExists === 'replace') await rename(temporary, file);
+        else await link(temporary, file);
       } catch (error) {
-        throw ioError(file, error);
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || ifExists === 'replace')
+          throw ioError(file, error);
+        if (ifExists === 'refuse')
+          throw new KeypolicyError('KP_EXISTS', `${file} already exists.`, {
+            hint: 'Use --force to overwrite it.',
+            cause: error,
+          });
       }
     }
   } finally {

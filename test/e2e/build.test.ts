@@ -14,7 +14,11 @@ import { runBinary, tempDir } from '../helpers.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // Builds record versions in a register beside each profile, so they run on a copy of the examples.
 const copy = tempDir();
-cpSync(path.join(root, 'examples'), path.join(copy, 'examples'), { recursive: true });
+cpSync(path.join(root, 'examples'), path.join(copy, 'examples'), {
+  recursive: true,
+  // The README's quick start leaves a register beside an example; each test starts without one.
+  filter: (source) => !source.endsWith('.register.yaml'),
+});
 const examples = [
   'examples/england-supported-living/keypolicy.yaml',
   'examples/wales-care-home/keypolicy.yaml',

@@ -31,7 +31,8 @@ function exampleProfiles(dir = 'examples'): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = `${dir}/${entry.name}`;
     if (entry.isDirectory()) return exampleProfiles(relative);
-    return entry.name.endsWith('.yaml') ? [relative] : [];
+    // Registers (left by the README's quick start build) are not profiles.
+    return entry.name.endsWith('.yaml') && !entry.name.endsWith('.register.yaml') ? [relative] : [];
   });
 }
 

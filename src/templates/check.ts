@@ -11,6 +11,7 @@ import { rootSchema, type SchemaNode } from '../profile/schema-lookup.js';
 import { sourceFromText } from '../profile/source.js';
 import { partialNameIsPath } from './front-matter.js';
 import { policyHelpers } from './helpers.js';
+import { templateError } from './render.js';
 import type { Partial, Template, TemplateSet } from './packs.js';
 
 type Shape =
@@ -169,8 +170,9 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
     let ast: Node;
     try {
       ast = Handlebars.parse(body) as unknown as Node;
-    } catch {
-      return; // Syntax errors are reported when the template is rendered.
+    } catch (error) {
+      diagnostics.push(templateError({ file, body, bodyLine: firstLine }, error));
+      return;
     }
 
     const resolvePath = (
@@ -345,5 +347,14 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
 
 /** Check every template of a set; diagnostics from loading the packs come first. */
 export function checkTemplates(set: TemplateSet): Diagnostic[] {
-  return [...set.diagnostics, ...[...set.templates.values()].flatMap((t) => checkTemplate(t, set.partials))];
+  const found = [...set.templates.values()].flatMap((t) => checkTemplate(t, set.partials));
+  // A partial that several templates include is reported once.
+  const seen = new Set<string>();
+  const once = found.filter((d) => {
+    const key = JSON.stringify([d.file, d.line, d.column, d.code, d.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return [...set.diagnostics, ...once];
 }

@@ -142,15 +142,53 @@ function fromPrecompiled(hb: typeof Handlebars, key: string): Compiled | undefin
   };
 }
 
+/**
+ * A Handlebars instance with the policy helpers. `{{log}}` writes to stderr, never stdout, which may be
+ * carrying `--json`.
+ */
+function policyHandlebars(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper(policyHelpers(Handlebars.SafeString));
+  hb.log = (_level: unknown, ...message: unknown[]) => {
+    process.stderr.write(`template log: ${message.map(String).join(' ')}\n`);
+  };
+  return hb;
+}
+
+/** An error that happened inside a partial, so it is reported in the partial's file, not the template's. */
+class PartialError extends Error {
+  constructor(
+    readonly partial: Partial,
+    readonly inner: unknown,
+  ) {
+    super(inner instanceof Error ? inner.message : String(inner));
+  }
+}
+
+/** A partial compiled on first use, whose errors (syntax or data) name the partial's file. */
+function compilePartial(hb: typeof Handlebars, partial: Partial): HandlebarsTemplateDelegate {
+  let compiled: HandlebarsTemplateDelegate | undefined;
+  return (context, options) => {
+    try {
+      compiled ??= hb.compile(Handlebars.parse(partial.text), COMPILE_OPTIONS);
+      return compiled(context, options);
+    } catch (error) {
+      // Errors from a partial it calls already name theirs; a RangeError is a loop between partials.
+      throw error instanceof PartialError || error instanceof RangeError
+        ? error
+        : new PartialError(partial, error);
+    }
+  };
+}
+
 function compiledFor(template: Template, partials: ReadonlyMap<string, Partial>): Compiled {
   const key = compileKey(template, partials);
   const cached = compiledCache.get(key);
   if (cached) return cached;
-  const hb = Handlebars.create();
-  hb.registerHelper(policyHelpers(Handlebars.SafeString));
+  const hb = policyHandlebars();
   let entry = fromPrecompiled(hb, key);
   if (!entry) {
-    for (const partial of partials.values()) hb.registerPartial(partial.name, partial.text);
+    for (const partial of partials.values()) hb.registerPartial(partial.name, compilePartial(hb, partial));
     // Parsed once: checked for raw mustaches, then compiled.
     const ast = Handlebars.parse(template.body);
     entry = {
@@ -182,10 +220,8 @@ export function renderTitle(template: Template, worker: 'key' | 'link'): string 
     manager: 'manager',
     regulatedAs: '',
   };
-  const hb = Handlebars.create();
-  hb.registerHelper(policyHelpers(Handlebars.SafeString));
   try {
-    return plainTitle(hb.compile(template.title), { vocabulary });
+    return plainTitle(policyHandlebars().compile(template.title), { vocabulary });
   } catch {
     return template.title;
   }
@@ -214,8 +250,11 @@ type At = (
   hint: string,
 ) => Diagnostic;
 
+/** Where a template's (or partial's) text is: its file, and the file line its body starts at. */
+type TemplateText = Pick<Template, 'file' | 'body' | 'bodyLine'>;
+
 /** Diagnostics at a (1-based) line and (0-based) column of a template's body, reported as file positions. */
-function locator(template: Template): At {
+function locator(template: TemplateText): At {
   const source = sourceFromText(template.file, `${'\n'.repeat(template.bodyLine - 1)}${template.body}`);
   return (bodyLine, column, length, code, message, hint) => {
     let offset = 0;
@@ -225,8 +264,26 @@ function locator(template: Template): At {
   };
 }
 
-/** Where in the template file an error happened, and what the person should do about it. */
-function templateError(template: Template, error: unknown): Diagnostic {
+/**
+ * Handlebars' parse errors give a line and an excerpt of the text read so far (newlines dropped, the
+ * caret under its end), not a column: the column is where the text read so far ends with that excerpt.
+ */
+function parseErrorColumn(body: string, line: number, excerpt: string): number {
+  const lines = body.split('\n');
+  const text = lines[line - 1] ?? '';
+  const before = lines.slice(0, line - 1).join('');
+  const read = excerpt.replace(/^\.\.\./, '');
+  for (let column = text.length; column >= 0; column--)
+    if ((before + text.slice(0, column)).endsWith(read)) return column;
+  return Math.min(read.length, text.length);
+}
+
+/** Where in the template (or partial) file an error happened, and what the person should do about it. */
+export function templateError(template: TemplateText, error: unknown): Diagnostic {
+  if (error instanceof PartialError) {
+    const { partial, inner } = error;
+    return templateError({ file: partial.file, body: partial.text, bodyLine: 1 }, inner);
+  }
   const at = locator(template);
   const message = error instanceof Error ? error.message : String(error);
   const e = error as { lineNumber?: number; column?: number };
@@ -243,14 +300,15 @@ function templateError(template: Template, error: unknown): Diagnostic {
       'Check the name against the profile schema (`keypolicy schema`); wrap optional fields in `{{#if …}}`. `keypolicy templates --check` finds such mistakes before any profile does.',
     );
   }
-  const parse = /^Parse error on line (\d+):\n.*\n(-*)\^\n(.*)/s.exec(message);
+  const parse = /^Parse error on line (\d+):\n(.*)\n(-*)\^\n(.*)/s.exec(message);
   if (parse) {
+    const line = Number(parse[1]);
     return at(
-      Number(parse[1]),
-      Math.max(0, (parse[2] ?? '').length),
+      line,
+      parseErrorColumn(template.body, line, (parse[2] ?? '').slice(0, (parse[3] ?? '').length)),
       1,
       'KP_TEMPLATE',
-      `The template is not valid Handlebars: ${(parse[3] ?? '').split('\n')[0]}.`,
+      `The template is not valid Handlebars: ${(parse[4] ?? '').split('\n')[0]}.`,
       'Check that every {{#if}}, {{#each}} and {{#unless}} has its closing {{/…}}, and that braces are balanced.',
     );
   }

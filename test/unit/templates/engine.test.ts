@@ -1,6 +1,6 @@
 import { symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { addMonths, formatUkDate } from '../../../src/dates.js';
 import { parseMarkdown } from '../../../src/document/markdown.js';
 import { validateProfile } from '../../../src/profile/validate.js';
@@ -120,6 +120,44 @@ describe('strict rendering', () => {
     expect(diagnostics[0]).toMatchObject({ code: 'KP_TEMPLATE' });
     expect(diagnostics[0]!.message).toMatch(/^The template is not valid Handlebars/);
   });
+
+  it('reports a syntax error at its line and column, with no column past the line', async () => {
+    const { diagnostics } = await render(ENGLAND_MINIMAL, 'abc\nde {{foo bar}\nx');
+    expect(diagnostics.map((d) => [d.line, d.column])).toEqual([[7, 13]]);
+  });
+
+  it('reports errors inside a partial in the partial’s own file, once', async () => {
+    const frontMatter = 'id: t\ntitle: T\nversion: 1.0.0\npartials: [bits]\n';
+    for (const [partial, expected] of [
+      ['one\n{{#if variant.england}}\nunclosed\n', 'bits.md:4:1'],
+      ['one\n\nWe are {{organisation.legalName}}.', 'bits.md:3:10'],
+    ] as const) {
+      const { profile, dir } = await resolved(ENGLAND_MINIMAL, {
+        'pack/t.md': `---\n${frontMatter}---\nIntro\n{{> bits}}\n`,
+        'pack/partials/bits.md': partial,
+      });
+      const { diagnostics } = await renderProfilePolicies(profile, {
+        packs: [path.join(dir, 'pack')],
+        date: '2026-04-01',
+      });
+      // The built-in policy does not include `bits`, so only the pack's template fails.
+      expect(diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.column}`)).toEqual([expected]);
+    }
+  });
+
+  it('sends {{log}} to stderr, never to stdout', async () => {
+    const out = vi.spyOn(process.stdout, 'write');
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { diagnostics } = await render(ENGLAND_MINIMAL, 'a {{log "checking" organisation.name}}');
+      expect(diagnostics).toEqual([]);
+      expect(out).not.toHaveBeenCalled();
+      expect(err).toHaveBeenCalledWith(expect.stringContaining('template log: checking'));
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
 });
 
 describe('front matter', () => {
@@ -231,6 +269,18 @@ describe('templates --check', () => {
       't.md:11:1 The partial `missing` does not exist in any pack.',
       't.md:12:3 `nohelper` is not a helper keypolicy knows.',
     ]);
+  });
+
+  it('reports syntax errors in templates and partials, a shared partial once', async () => {
+    const dir = tempDir({
+      'p/a.md': '---\nid: a\ntitle: A\nversion: 1.0.0\npartials: [bits]\n---\n{{> bits}}\n',
+      'p/b.md': '---\nid: b\ntitle: B\nversion: 1.0.0\npartials: [bits]\n---\n{{> bits}}\n{{#each x}}\n',
+      'p/partials/bits.md': 'one {{organisation.name}\n',
+    });
+    const found = checkTemplates(await loadTemplates([path.join(dir, 'p')])).map(
+      (d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.code}`,
+    );
+    expect(found).toEqual(['bits.md:1:24 KP_TEMPLATE', 'b.md:9:1 KP_TEMPLATE']);
   });
 
   it('passes the built-in templates', async () => {

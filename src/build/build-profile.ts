@@ -198,12 +198,17 @@ async function writePolicy(
   const doc = options.formats.some((f) => f !== 'md')
     ? await buildDocument(policy, profile, version)
     : undefined;
-  // Formats render side by side: Chromium prints in its own process while this one writes the DOCX.
+  // Chromium prints in its own process while this one draws the other formats: they start once it is
+  // printing, so this process is free to answer the browser while it loads the page.
+  let printing = () => {};
+  const printed = options.formats.includes('pdf')
+    ? new Promise<void>((resolve) => (printing = resolve))
+    : Promise.resolve();
   const rendered = await Promise.all(
-    options.formats.map(async (format) => ({
-      format,
-      contents: await renderFormat(format, doc, policy, options),
-    })),
+    options.formats.map(async (format) => {
+      if (format !== 'pdf') await printed;
+      return { format, contents: await renderFormat(format, doc, policy, options, printing) };
+    }),
   );
   const files: WrittenFile[] = [];
   for (const { format, contents } of rendered) {
@@ -235,6 +240,7 @@ async function renderFormat(
   doc: PolicyDocument | undefined,
   policy: PolicyRendition,
   options: BuildOptions,
+  printing: () => void,
 ): Promise<string | Buffer> {
   if (format === 'md') return `# ${escapeMarkdown(policy.title)}\n\n${policy.markdown.trimEnd()}\n`;
   if (!doc) throw new Error('the document model is built for every format but Markdown');
@@ -243,7 +249,7 @@ async function renderFormat(
       return renderHtml(doc);
     case 'pdf': {
       const { renderPdf } = await import('../document/pdf.js');
-      return renderPdf(doc, options.browser());
+      return renderPdf(doc, options.browser(), printing);
     }
     case 'docx': {
       const { renderDocx } = await import('../document/docx.js');

@@ -1,5 +1,5 @@
 /** `keypolicy build [PROFILE...]`: validate, render, record and write every organisation's documents. */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
@@ -96,6 +96,17 @@ async function progress(io: Io, flags: BuildFlags) {
   };
 }
 
+/** Whether `out` holds an earlier build (an organisation's manifest), so this one may change nothing. */
+function holdsEarlierBuild(out: string): boolean {
+  try {
+    return readdirSync(out, { withFileTypes: true }).some(
+      (entry) => entry.isDirectory() && existsSync(path.join(out, entry.name, 'manifest.json')),
+    );
+  } catch {
+    return false;
+  }
+}
+
 export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   const formats = parseFormats(flags.format);
   const date = flags.date !== undefined ? parseDateOption(flags.date, '--date') : today(io.env);
@@ -107,11 +118,6 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
     throw usage(`--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/4; you wrote \`${flags.shard}\`.`);
   const out = path.resolve(io.cwd, flags.out ?? 'policies');
 
-  const inputs = await expandProfileInputs(
-    flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE],
-    io.cwd,
-  );
-  const files = shard ? inputs.files.filter((f) => inShard(f, io.cwd, shard)) : inputs.files;
   // Found before any work, so a missing browser fails fast with exit 3; shared by every document.
   const browserPath = formats.includes('pdf') ? findBrowser(flags.browser, io.env) : undefined;
   const session = browserPath
@@ -119,10 +125,15 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
     : undefined;
   // A first build starts Chromium at once, while the pipeline loads; a rebuild waits until an
   // organisation really needs rendering, so an unchanged rebuild never starts it.
-  if (flags.force || !existsSync(out)) session?.warmUp();
+  if (flags.force || !holdsEarlierBuild(out)) session?.warmUp();
 
-  let result;
+  let inputs, result;
   try {
+    inputs = await expandProfileInputs(
+      flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE],
+      io.cwd,
+    );
+    const files = shard ? inputs.files.filter((f) => inShard(f, io.cwd, shard)) : inputs.files;
     // Loaded only now, so Chromium boots while the pipeline's modules load.
     const { runBatch } = await import('../build/batch.js');
     result = await runBatch(

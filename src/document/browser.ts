@@ -120,8 +120,8 @@ function killGroup(pid: number): void {
  * A page that can neither run script nor reach anything: only `data:` URLs load, and a `<meta refresh>`
  * (which navigates even without scripts) is answered with nothing rather than Chromium's error page.
  */
-async function lockedDownPage(browser: Browser): Promise<Page> {
-  const page = await browser.newPage();
+async function lockedDownPage(browser: Browser, existing?: Page): Promise<Page> {
+  const page = existing ?? (await browser.newPage());
   await page.setJavaScriptEnabled(false);
   await page.setRequestInterception(true);
   page.on('request', (request) => {
@@ -142,6 +142,8 @@ export class BrowserSession {
   private browser: Promise<Browser> | undefined;
   /** Idle pages, reused: opening a fresh page costs more than printing a short policy. */
   private idle: { page: Page; uses: number }[] = [];
+  /** Set while warm-up is opening the first page. */
+  private warming: Promise<void> | undefined;
   private profileDir: string | undefined;
   private child: ChildProcess | undefined;
   private forgetInterrupt: (() => void) | undefined;
@@ -190,6 +192,8 @@ export class BrowserSession {
    */
   async withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
     const browser = await this.get();
+    // The page warm-up is opening is nearly ready; opening another would take longer.
+    if (this.idle.length === 0) await this.warming;
     let entry = this.idle.pop();
     while (entry && (entry.page.browser() !== browser || entry.page.isClosed())) entry = this.idle.pop();
     entry ??= { page: await lockedDownPage(browser), uses: 0 };
@@ -248,9 +252,11 @@ export class BrowserSession {
     if (this.browser) return;
     this.browser = this.launch();
     const browser = this.browser;
-    void browser
+    this.warming = browser
       .then(async (b) => {
-        const page = await lockedDownPage(b);
+        // The tab Chromium opens at start (about:blank) has its renderer already running.
+        const [initial] = await b.pages();
+        const page = await lockedDownPage(b, initial);
         if (this.browser === browser) this.idle.push({ page, uses: 0 });
         else await page.close();
       })

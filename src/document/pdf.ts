@@ -99,19 +99,28 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Print one document on a pooled page; `finalisePdf` removes what a reused page would change. */
-export async function renderPdf(doc: PolicyDocument, session: BrowserSession): Promise<Buffer> {
+/**
+ * Print one document on a pooled page; `finalisePdf` removes what a reused page would change.
+ * `printing` is called once Chromium has the document and is printing it (or has failed to).
+ */
+export async function renderPdf(
+  doc: PolicyDocument,
+  session: BrowserSession,
+  printing: () => void = () => undefined,
+): Promise<Buffer> {
   const timeoutMs = session.printTimeoutMs;
   try {
-    return await session.withPage((page) => withDeadline(printOn(page, doc, timeoutMs), timeoutMs));
+    return await session.withPage((page) => withDeadline(printOn(page, doc, timeoutMs, printing), timeoutMs));
   } catch (error) {
     // The browser died under this page (crashed or killed): print again in the relaunched one.
     if (!session.lostBrowser()) throw describe(error, doc);
     return session
-      .withPage((page) => printOn(page, doc, timeoutMs))
+      .withPage((page) => printOn(page, doc, timeoutMs, printing))
       .catch((again: unknown) => {
         throw describe(again, doc);
       });
+  } finally {
+    printing();
   }
 }
 
@@ -131,9 +140,14 @@ function describe(error: unknown, doc: PolicyDocument): KeypolicyError {
   );
 }
 
-async function printOn(page: Page, doc: PolicyDocument, timeoutMs: number): Promise<Buffer> {
+async function printOn(
+  page: Page,
+  doc: PolicyDocument,
+  timeoutMs: number,
+  printing: () => void,
+): Promise<Buffer> {
   await page.setContent(renderHtml(doc, { forPdf: true }), { waitUntil: 'load', timeout: timeoutMs });
-  const pdf = await page.pdf({
+  const printed = page.pdf({
     format: 'A4',
     printBackground: true,
     displayHeaderFooter: true,
@@ -142,7 +156,10 @@ async function printOn(page: Page, doc: PolicyDocument, timeoutMs: number): Prom
     margin: { top: '24mm', bottom: '24mm', left: '18mm', right: '18mm' },
     outline: true,
     tagged: true,
+    // The page uses installed fonts only (no web fonts), so there is nothing to wait for.
+    waitForFonts: false,
     timeout: timeoutMs,
   });
-  return finalisePdf(pdf, doc);
+  printing();
+  return finalisePdf(await printed, doc);
 }

@@ -12,7 +12,8 @@ rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: tru
 
 await build({
   absWorkingDir: root,
-  entryPoints: { keypolicy: 'src/cli/main.ts' },
+  // The DOCX worker thread is an entry of its own, sharing chunks with the command line.
+  entryPoints: { keypolicy: 'src/cli/main.ts', 'docx-worker': 'src/document/docx-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -45,6 +45,8 @@ export interface BuildOptions {
   message?: string;
   /** Launched only when a PDF is asked for. */
   browser: () => BrowserSession;
+  /** Draws a DOCX elsewhere (a batch's worker threads); by default it is drawn in this thread. */
+  docx?: (doc: PolicyDocument) => Promise<Buffer>;
   /**
    * More files written in the same all-or-nothing step as the documents and register (the batch's
    * manifest), given the files and the register text about to be written.
@@ -252,6 +254,7 @@ async function renderFormat(
       return renderPdf(doc, options.browser(), printing);
     }
     case 'docx': {
+      if (options.docx) return options.docx(doc);
       const { renderDocx } = await import('../document/docx.js');
       return renderDocx(doc);
     }

@@ -270,11 +270,10 @@ export class BrowserSession {
     this.idle = [];
     const browser = await pending?.catch(() => undefined);
     const child = this.child;
-    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Not waited for: a killed process writes nothing more, and removing its profile retries over any
+    // file it was creating as it died.
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null)
       killGroup(child.pid);
-      await exited;
-    }
     await browser?.disconnect().catch(() => undefined);
     this.forgetInterrupt?.();
     if (this.profileDir) {

@@ -181,6 +181,23 @@ describe('batch builds', () => {
     for (const slug of ['a', 'b', 'c']) expect(pdf(`batch/${slug}`).equals(fresh)).toBe(true);
   }, 60_000);
 
+  it('draws DOCX files on worker threads that give the same bytes as this thread', () => {
+    const dir = tempDir({
+      'clients/a.yaml': ENGLAND_MINIMAL,
+      'clients/b.yaml': WALES_MINIMAL.replace('organisation:\n', 'organisation:\n  logo: logo.png\n'),
+      'clients/logo.png': readFileSync(path.join(root, 'examples/wales-care-home/logo.png')),
+      'clients/c.yaml': `${ENGLAND_MINIMAL}output:\n  slug: c\n`,
+    });
+    const threads = build(dir, 'clients', '--format', 'docx', '--jobs', '2', '--out', 'threads');
+    expect(threads.status).toBe(0);
+    const one = build(dir, 'clients', '--format', 'docx', '--jobs', '1', '--out', 'one');
+    expect(one.status).toBe(0);
+    const bytes = (result: typeof one) =>
+      result.json.profiles.flatMap((p) => p.files.map((f) => [path.basename(f.file), f.sha256]));
+    expect(bytes(threads)).toEqual(bytes(one));
+    expect(bytes(one)).toHaveLength(3);
+  }, 60_000);
+
   it('exits 3 when the output folder cannot be written, and names why', () => {
     const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL, 'not-a-folder': 'x' });
     const result = build(dir, '--out', 'not-a-folder');

@@ -7,6 +7,7 @@ import JSZip from 'jszip';
 import type { Heading, Root } from 'mdast';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderDocx, xmlSafe } from '../../../src/document/docx.js';
+import { DocxWorkers } from '../../../src/document/docx-workers.js';
 import { parseMarkdown } from '../../../src/document/markdown.js';
 import { buildDocument, type PolicyDocument, type VersionInfo } from '../../../src/document/model.js';
 import { validateProfile } from '../../../src/profile/validate.js';
@@ -490,4 +491,22 @@ describe('LibreOffice round trip', () => {
     },
     90_000,
   );
+});
+
+describe('DOCX worker threads', () => {
+  it('give the bytes this thread gives, and fail what they hold when stopped', async () => {
+    const doc = await model('wales-care-home', draftVersion(['Manager']));
+    const workers = new DocxWorkers(2);
+    try {
+      const [a, b] = await Promise.all([workers.render(doc), workers.render(doc)]);
+      const here = await renderDocx(doc);
+      expect(a.equals(here) && b.equals(here)).toBe(true);
+      const held = workers.render(doc);
+      await workers.close();
+      await expect(held).rejects.toMatchObject({ code: 'KP_DOCX_FAILED' });
+      await expect(workers.render(doc)).rejects.toMatchObject({ code: 'KP_DOCX_FAILED' });
+    } finally {
+      await workers.close();
+    }
+  });
 });

@@ -1,0 +1,16 @@
+/** A worker thread that draws DOCX files, so a batch without PDFs uses every core, not one. */
+import { parentPort } from 'node:worker_threads';
+import { renderDocx } from './docx.js';
+import type { PolicyDocument } from './model.js';
+
+parentPort?.on('message', (message: { id: number; doc: PolicyDocument }) => {
+  const { id, doc } = message;
+  // A Buffer arrives as a plain Uint8Array.
+  if (doc.logo)
+    doc.logo.data = Buffer.from(doc.logo.data.buffer, doc.logo.data.byteOffset, doc.logo.data.length);
+  renderDocx(doc).then(
+    (docx) => parentPort?.postMessage({ id, docx }),
+    (error: unknown) =>
+      parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) }),
+  );
+});

@@ -45,10 +45,12 @@ export class DocxWorkers {
       else pending?.reject(failure(message.error ?? 'unknown error'));
     });
     // A worker that stops (out of memory, a bug) fails the documents it held, not the batch.
+    // Both `error` and `exit` arrive for one failure; the second finds the thread already gone.
     const fail = (error: KeypolicyError) => {
       for (const pending of thread.pending.values()) pending.reject(error);
       thread.pending.clear();
-      this.threads.splice(this.threads.indexOf(thread), 1);
+      const index = this.threads.indexOf(thread);
+      if (index !== -1) this.threads.splice(index, 1);
     };
     thread.worker.on('error', (error) => fail(failure(error.message)));
     thread.worker.on('exit', (code) => fail(failure(`the worker stopped (exit ${code})`)));

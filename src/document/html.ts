@@ -57,8 +57,11 @@ a { color: var(--brand); }
 `;
 }
 
-/** The whole policy as one self-contained HTML document. `forPdf` leaves the page footer to Chromium's. */
-export function renderHtml(doc: PolicyDocument, options: { forPdf?: boolean } = {}): string {
+/**
+ * The whole policy as one self-contained HTML document. `pageStyle` is the PDF's printed page (its
+ * running header and footer), which repeats on every page what the end-of-document footer says.
+ */
+export function renderHtml(doc: PolicyDocument, options: { pageStyle?: string } = {}): string {
   const e = escapeHtml;
   const registrations = doc.organisation.registrations.map((r) => `${e(r.label)}: ${e(r.value)}`).join(' · ');
   const logo = doc.logo ? `<img src="${logoDataUri(doc.logo)}" alt="${e(doc.organisation.name)} logo">` : '';
@@ -82,7 +85,7 @@ export function renderHtml(doc: PolicyDocument, options: { forPdf?: boolean } = 
 <title>${e(doc.metadata.title)}</title>
 <meta name="author" content="${e(doc.metadata.author)}">
 <meta name="description" content="${e(doc.metadata.subject)}">
-<style>${styles(doc)}</style>
+<style>${styles(doc)}${options.pageStyle ?? ''}</style>
 </head>
 <body>
 ${doc.draft ? '<div class="watermark" aria-hidden="true">DRAFT</div>' : ''}
@@ -103,7 +106,7 @@ ${bodyHtml(doc)}
     doc.history.map((h) => [h.version, h.date, h.summary, h.approvedBy ?? '']),
   )}</section>
 <section class="sign-off"><h2>Sign-off</h2>${signOff}</section>
-${options.forPdf ? '' : `<footer class="doc-footer">${footer.map((line) => `<p>${line}</p>`).join('')}</footer>`}
+${options.pageStyle ? '' : `<footer class="doc-footer">${footer.map((line) => `<p>${line}</p>`).join('')}</footer>`}
 </body>
 </html>
 `;

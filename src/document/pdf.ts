@@ -3,29 +3,67 @@ import { ExitCode, KeypolicyError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Page } from 'puppeteer-core';
 import type { BrowserSession } from './browser.js';
-import { escapeHtml, logoDataUri, renderHtml } from './html.js';
+import { logoDataUri, renderHtml } from './html.js';
+import { imageSize } from './image-size.js';
+import { fitLine } from './text-width.js';
 import type { PolicyDocument } from './model.js';
 
-const ONE_LINE = 'min-width:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis';
+/** A CSS string that no value can end early: quotes, backslashes, `<` (which could close the style element) and controls are hex escapes. */
+export const cssString = (text: string): string =>
+  `"${text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\\"'<>&\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\${(c.codePointAt(0) ?? 0).toString(16)} `,
+  )}"`;
 
-/** Header and footer templates accept only inline styles, need an explicit font size, and repeat on every page. */
-function headerTemplate(doc: PolicyDocument): string {
-  const logo =
-    doc.logo && doc.logo.mime !== 'image/svg+xml'
-      ? `<img src="${logoDataUri(doc.logo)}" style="max-height:9mm;max-width:40mm;margin-right:3mm;flex-shrink:0">`
-      : '';
-  const draft = doc.draft
-    ? '<span style="color:#b00020;font-weight:bold;letter-spacing:2px;margin-left:auto;padding-left:3mm;flex-shrink:0">DRAFT</span>'
-    : '';
-  // One line whatever the name's length: a long name is cut with an ellipsis, never wrapped over the page.
-  return `<div style="font-family:'Liberation Sans','DejaVu Sans',Arial,sans-serif;font-size:8px;width:100%;margin:0 18mm;display:flex;align-items:center;color:#333;overflow:hidden">${logo}<span style="${ONE_LINE}">${escapeHtml(doc.organisation.name)}</span>${draft}</div>`;
+/** The logo's place in the running header, in millimetres: at most 9 high and 40 wide, in proportion. */
+function logoBox(doc: PolicyDocument): { width: number; height: number } | undefined {
+  if (!doc.logo) return undefined;
+  const natural = imageSize(doc.logo);
+  const aspect = natural && natural.height > 0 ? natural.width / natural.height : 1;
+  const height = Math.min(9, 40 / aspect);
+  return { width: Math.round(height * aspect * 100) / 100, height: Math.round(height * 100) / 100 };
 }
 
-function footerTemplate(doc: PolicyDocument): string {
-  const uncontrolled = doc.footer.uncontrolled
-    ? '<div>Printed copies are uncontrolled: check the current version before use.</div>'
+/** Running header and footer text; 7 pt, one line per value (see `fitLine`). */
+const FONT_PT = 7;
+const PAGE_TEXT = `font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif; font-size: ${FONT_PT}pt; color: #333; white-space: pre`;
+/** A4's 210 mm less two 18 mm margins, shared by the boxes on each edge. */
+const LINE_MM = 174;
+const DRAFT_MM = 24;
+const PAGE_NUMBER_MM = 30;
+
+/**
+ * The printed page's running header (logo, organisation, DRAFT) and footer (title, version,
+ * "Page X of Y", the uncontrolled-copy line, copyright) in CSS page-margin boxes. Chromium lays these out
+ * with the page itself, where header and footer templates cost a separate render for every page.
+ */
+export function pageStyle(doc: PolicyDocument): string {
+  const logo = logoBox(doc);
+  const logoCss = logo
+    ? `background: url("${logoDataUri(doc.logo!)}") no-repeat left center / ${logo.width}mm ${logo.height}mm; padding-left: ${logo.width + 3}mm;`
     : '';
-  return `<div style="font-family:'Liberation Sans','DejaVu Sans',Arial,sans-serif;font-size:8px;width:100%;margin:0 18mm;color:#333"><div style="display:flex;justify-content:space-between;gap:4mm"><span style="${ONE_LINE}">${escapeHtml(doc.footer.title)} · ${escapeHtml(doc.footer.version)}</span><span style="white-space:nowrap">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>${uncontrolled}<div style="${ONE_LINE}">${escapeHtml(doc.footer.copyright)}</div></div>`;
+  const nameMm = LINE_MM - (doc.draft ? DRAFT_MM : 0);
+  const footerMm = LINE_MM - PAGE_NUMBER_MM;
+  const name = fitLine(doc.organisation.name, nameMm - (logo ? logo.width + 3 : 0), FONT_PT);
+  const footer = [
+    `${doc.footer.title} · ${doc.footer.version}`,
+    ...(doc.footer.uncontrolled
+      ? ['Printed copies are uncontrolled: check the current version before use.']
+      : []),
+    doc.footer.copyright,
+  ]
+    .filter(Boolean)
+    .map((line) => cssString(fitLine(line, footerMm, FONT_PT)))
+    .join(' "\\a " ');
+  return `
+@page {
+  @top-left { content: ${cssString(name)}; width: ${nameMm}mm; ${logoCss} vertical-align: middle; ${PAGE_TEXT} }
+  ${doc.draft ? `@top-right { content: "DRAFT"; width: ${DRAFT_MM}mm; text-align: right; vertical-align: middle; ${PAGE_TEXT}; color: #b00020; font-weight: bold; letter-spacing: 2px }` : ''}
+  @bottom-left { content: ${footer}; width: ${footerMm}mm; vertical-align: top; padding-top: 4mm; ${PAGE_TEXT} }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); width: ${PAGE_NUMBER_MM}mm; text-align: right; vertical-align: top; padding-top: 4mm; ${PAGE_TEXT} }
+}
+`;
 }
 
 /** A PDF text string: UTF-16BE with a byte-order mark, written as hex so no character needs escaping. */
@@ -146,14 +184,15 @@ async function printOn(
   timeoutMs: number,
   printing: () => void,
 ): Promise<Buffer> {
-  await page.setContent(renderHtml(doc, { forPdf: true }), { waitUntil: 'load', timeout: timeoutMs });
+  await page.setContent(renderHtml(doc, { pageStyle: pageStyle(doc) }), {
+    waitUntil: 'load',
+    timeout: timeoutMs,
+  });
   const printed = page.pdf({
     format: 'A4',
-    printBackground: true,
-    displayHeaderFooter: true,
-    headerTemplate: headerTemplate(doc),
-    footerTemplate: footerTemplate(doc),
+    // The running header and footer (the page style's margin boxes) are drawn in these margins.
     margin: { top: '24mm', bottom: '24mm', left: '18mm', right: '18mm' },
+    printBackground: true,
     outline: true,
     tagged: true,
     // The page uses installed fonts only (no web fonts), so there is nothing to wait for.

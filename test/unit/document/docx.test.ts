@@ -501,9 +501,10 @@ describe('DOCX worker threads', () => {
       const [a, b] = await Promise.all([workers.render(doc), workers.render(doc)]);
       const here = await renderDocx(doc);
       expect(a.equals(here) && b.equals(here)).toBe(true);
-      const held = workers.render(doc);
+      // Watched before the close that rejects it, so the rejection is never unhandled.
+      const held = expect(workers.render(doc)).rejects.toMatchObject({ code: 'KP_DOCX_FAILED' });
       await workers.close();
-      await expect(held).rejects.toMatchObject({ code: 'KP_DOCX_FAILED' });
+      await held;
       await expect(workers.render(doc)).rejects.toMatchObject({ code: 'KP_DOCX_FAILED' });
     } finally {
       await workers.close();

@@ -5,8 +5,6 @@
  */
 import path from 'node:path';
 import type { BrowserSession } from '../document/browser.js';
-import type { DocxWorkers } from '../document/docx-workers.js';
-import type { PolicyDocument } from '../document/model.js';
 import { KeypolicyError, type Diagnostic, type ExitCode } from '../errors.js';
 import { manifestIsCurrent, manifestWrite } from '../output/manifest.js';
 import { sourceFromText } from '../profile/source.js';
@@ -192,28 +190,12 @@ export async function runBatch(
   events.start?.(total);
   let finished = 0;
   for (const outcome of outcomes) events.done?.(outcome, ++finished, total);
-  // Without PDFs, nothing else keeps the other cores busy: DOCX files are drawn on worker threads,
-  // started when the first one is needed (an unchanged rebuild starts none).
-  const threads = Math.min(options.jobs, buildable.length);
-  let workers: DocxWorkers | undefined;
-  const docx =
-    options.formats.includes('docx') && !options.formats.includes('pdf') && threads > 1
-      ? async (doc: PolicyDocument) => {
-          const { DocxWorkers } = await import('../document/docx-workers.js');
-          workers ??= new DocxWorkers(threads);
-          return workers.render(doc);
-        }
-      : undefined;
-  try {
-    await pool(buildable, options.jobs, async (report) => {
-      events.begin?.((report.resolved.data as { organisation: { name: string } }).organisation.name);
-      const outcome = await buildOne(report, docx ? { ...options, docx } : options, events);
-      outcomes.push(outcome);
-      events.done?.(outcome, ++finished, total);
-    });
-  } finally {
-    await workers?.close();
-  }
+  await pool(buildable, options.jobs, async (report) => {
+    events.begin?.((report.resolved.data as { organisation: { name: string } }).organisation.name);
+    const outcome = await buildOne(report, options, events);
+    outcomes.push(outcome);
+    events.done?.(outcome, ++finished, total);
+  });
   const order = new Map(files.map((f, i) => [f, i]));
   outcomes.sort((a, b) => (order.get(a.profile) ?? 0) - (order.get(b.profile) ?? 0));
   return { outcomes, notes };

@@ -45,7 +45,7 @@ export interface BuildOptions {
   message?: string;
   /** Launched only when a PDF is asked for. */
   browser: () => BrowserSession;
-  /** Draws a DOCX elsewhere (a batch's worker threads); by default it is drawn in this thread. */
+  /** Draws a DOCX elsewhere (the build's worker threads); by default it is drawn on this thread. */
   docx?: (doc: PolicyDocument) => Promise<Buffer>;
   /**
    * More files written in the same all-or-nothing step as the documents and register (the batch's
@@ -201,14 +201,15 @@ async function writePolicy(
     ? await buildDocument(policy, profile, version)
     : undefined;
   // Chromium prints in its own process while this one draws the other formats: they start once it is
-  // printing, so this process is free to answer the browser while it loads the page.
+  // printing, so this thread is free to answer the browser while it loads the page. A DOCX drawn on a
+  // worker thread starts at once.
   let printing = () => {};
   const printed = options.formats.includes('pdf')
     ? new Promise<void>((resolve) => (printing = resolve))
     : Promise.resolve();
   const rendered = await Promise.all(
     options.formats.map(async (format) => {
-      if (format !== 'pdf') await printed;
+      if (format !== 'pdf' && !(format === 'docx' && options.docx)) await printed;
       return { format, contents: await renderFormat(format, doc, policy, options, printing) };
     }),
   );

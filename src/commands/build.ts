@@ -8,6 +8,8 @@ import { FORMATS, type Format } from '../build/formats.js';
 import { expandProfileInputs, inShard, parseShard } from '../build/inputs.js';
 import { parseDateOption, today } from '../dates.js';
 import { BrowserSession, findBrowser } from '../document/browser.js';
+import { DocxWorkers } from '../document/docx-workers.js';
+import type { PolicyDocument } from '../document/model.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
 import path from 'node:path';
 import { DEFAULT_PROFILE } from './defaults.js';
@@ -123,9 +125,14 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   const session = browserPath
     ? new BrowserSession(browserPath, { printMs: printTimeout(io.env) * 1000 })
     : undefined;
-  // A first build starts Chromium at once, while the pipeline loads; a rebuild waits until an
-  // organisation really needs rendering, so an unchanged rebuild never starts it.
-  if (flags.force || !holdsEarlierBuild(out)) session?.warmUp();
+  const docx = formats.includes('docx') ? new DocxWorkers(jobs) : undefined;
+  // A first build starts Chromium and a DOCX thread at once, while the pipeline loads; a rebuild
+  // waits until an organisation really needs rendering, so an unchanged rebuild starts neither.
+  const warmUp = () => {
+    session?.warmUp();
+    docx?.warmUp();
+  };
+  if (flags.force || !holdsEarlierBuild(out)) warmUp();
 
   let inputs, result;
   try {
@@ -145,16 +152,17 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
         jobs,
         force: flags.force === true,
         browser: () => session as BrowserSession,
+        ...(docx ? { docx: (doc: PolicyDocument) => docx.render(doc) } : {}),
         ...(browserPath ? { browserPath } : {}),
         ...(flags.frozen ? { frozen: true } : {}),
         ...(flags.message ? { message: flags.message } : {}),
         ...(flags.policy?.length ? { policies: flags.policy } : {}),
         ...(flags.templates?.length ? { packs: flags.templates.map((t) => path.resolve(io.cwd, t)) } : {}),
       },
-      { ...(await progress(io, flags)), rendering: () => session?.warmUp() },
+      { ...(await progress(io, flags)), rendering: warmUp },
     );
   } finally {
-    await session?.close();
+    await Promise.all([session?.close(), docx?.close()]);
   }
   // A folder of clients holds a register beside every profile: a few are named, many are counted.
   const skipped =

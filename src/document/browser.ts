@@ -1,5 +1,5 @@
 /** Finding and launching Chromium for PDF output, the way mature tools do, without downloading one. */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -134,6 +134,23 @@ async function lockedDownPage(browser: Browser, existing?: Page): Promise<Page> 
   return page;
 }
 
+/**
+ * Where Chromium's throw-away profile (and, through TMPDIR, its temporary files) goes: TMPDIR when it
+ * is set, else Linux's memory-backed /dev/shm. Chromium creates some 200 files there when it starts and
+ * shared-memory files for every print; on a disk's file system, creating and deleting them took more
+ * than a tenth of a cold build's time.
+ */
+function profileParent(): string {
+  if (process.env.TMPDIR || process.platform !== 'linux') return tmpdir();
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+  } catch {
+    // No usable /dev/shm (some containers): the usual temporary folder.
+  }
+  return tmpdir();
+}
+
 /** A page is retired after this many documents, so a long batch never grows one renderer without bound. */
 const PAGE_USES = 50;
 
@@ -209,7 +226,7 @@ export class BrowserSession {
   }
 
   private async launch(): Promise<Browser> {
-    const profileDir = mkdtempSync(path.join(tmpdir(), 'keypolicy-chromium-'));
+    const profileDir = mkdtempSync(path.join(profileParent(), 'keypolicy-chromium-'));
     this.profileDir = profileDir;
     const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const started = startChromium(

@@ -1,7 +1,7 @@
 /**
  * DOCX files drawn on worker threads. Drawing a DOCX is the heaviest work this process does for an
- * organisation; without PDFs (whose Chromium already keeps the other cores busy) a batch spreads it
- * over as many threads as it builds organisations at once.
+ * organisation, and all of it is synchronous: on the main thread it would hold back the messages that
+ * bring Chromium's PDFs in, and in a batch without PDFs it would leave the other cores idle.
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -28,12 +28,17 @@ interface Thread {
   pending: Map<number, Pending>;
 }
 
+/** Up to `limit` threads, started as documents need them (or the first by `warmUp`). */
 export class DocxWorkers {
-  private readonly threads: Thread[];
+  private readonly threads: Thread[] = [];
   private nextId = 0;
+  private closed = false;
 
-  constructor(count: number) {
-    this.threads = Array.from({ length: count }, () => this.start());
+  constructor(private readonly limit: number) {}
+
+  /** Start one thread now, so it has loaded the DOCX code by the time the first document is ready. */
+  warmUp(): void {
+    if (this.threads.length === 0 && !this.closed) this.start();
   }
 
   private start(): Thread {
@@ -44,8 +49,8 @@ export class DocxWorkers {
       if (message.docx) pending?.resolve(Buffer.from(message.docx));
       else pending?.reject(failure(message.error ?? 'unknown error'));
     });
-    // A worker that stops (out of memory, a bug) fails the documents it held, not the batch.
-    // Both `error` and `exit` arrive for one failure; the second finds the thread already gone.
+    // A thread that stops (out of memory, a bug) fails the documents it held, not the batch. Both
+    // `error` and `exit` arrive for one failure; the second finds the thread already gone.
     const fail = (error: KeypolicyError) => {
       for (const pending of thread.pending.values()) pending.reject(error);
       thread.pending.clear();
@@ -54,24 +59,28 @@ export class DocxWorkers {
     };
     thread.worker.on('error', (error) => fail(failure(error.message)));
     thread.worker.on('exit', (code) => fail(failure(`the worker stopped (exit ${code})`)));
+    this.threads.push(thread);
     return thread;
   }
 
-  /** Draw `doc` on the least busy worker. */
+  /** Draw `doc` on an idle thread, starting one while there are fewer than the limit. */
   render(doc: PolicyDocument): Promise<Buffer> {
-    const thread = this.threads.reduce<Thread | undefined>(
+    if (this.closed) return Promise.reject(failure('the DOCX workers were stopped'));
+    let thread = this.threads.reduce<Thread | undefined>(
       (best, t) => (!best || t.pending.size < best.pending.size ? t : best),
       undefined,
     );
-    if (!thread) return Promise.reject(failure('no worker is running'));
+    if (!thread || (thread.pending.size > 0 && this.threads.length < this.limit)) thread = this.start();
     const id = this.nextId++;
+    const { worker, pending } = thread;
     return new Promise<Buffer>((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, doc });
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, doc });
     });
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
 }

@@ -1,7 +1,6 @@
 /** Batch builds through the real CLI: inputs, failure isolation, manifests, incremental rebuilds, shards. */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -138,11 +137,13 @@ describe('batch builds', () => {
         ENGLAND_MINIMAL.replace('Riverside Support Ltd', `Client ${i}`),
       ]),
     );
-    const dir = tempDir(files);
+    const dir = tempDir({ ...files, 'tmp/.keep': '' });
+    // A TMPDIR of its own: the browser found below is this build's, not another test's.
+    const tmp = path.join(dir, 'tmp');
     const child = spawn(
       process.execPath,
       [bin, 'build', 'clients', '--format', 'pdf', '--date', '2026-04-01', '--json', '--jobs', '1'],
-      { cwd: dir },
+      { cwd: dir, env: { ...process.env, TMPDIR: tmp } },
     );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -152,7 +153,7 @@ describe('batch builds', () => {
     while (Date.now() < deadline && !existsSync(path.join(dir, 'policies/client-0/key-worker-policy.pdf'))) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const pids = spawnSync('pgrep', ['-f', `${tmpdir()}/keypolicy-chromium-`], {
+    const pids = spawnSync('pgrep', ['-f', `${tmp}/keypolicy-chromium-`], {
       encoding: 'utf8',
     })
       .stdout.trim()

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// keypolicy against peers on the same documents: md-to-pdf (PDF through the same system Chromium, in
+// keypolicy against peers on the same documents: md-to-pdf (PDF through the same system browser, in
 // batches of 10 so it does not time out) and pandoc (DOCX, one process per file). Peers are installed for
 // the benchmark only, into bench/.peers (npm, without a browser download) and by apt-get (pandoc).
 // Usage: node bench/peers.mjs [N=100]   (`--quick`: N=10). The default is the consultant's batch of 100
@@ -18,9 +18,15 @@ const quick = process.argv.includes('--quick');
 const count = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? (quick ? 10 : 100));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peers = path.join(root, 'bench', '.peers');
-const chromium = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/google-chrome-stable'].find(
-  existsSync,
-);
+// md-to-pdf is given the browser keypolicy uses (its headless shell where installed), in the same mode.
+const chromium = [
+  process.env.KEYPOLICY_BROWSER,
+  '/usr/lib/chromium/chromium-headless-shell',
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/google-chrome-stable',
+].find((p) => p && existsSync(p));
+const headless = /headless[-_]shell/.test(path.basename(chromium ?? '')) ? 'shell' : true;
 
 function installPeers() {
   if (!existsSync(path.join(peers, 'node_modules', 'md-to-pdf'))) {
@@ -80,7 +86,7 @@ async function main() {
           { path: file },
           {
             dest: `${file}.peer.pdf`,
-            launch_options: { executablePath: chromium, args: ['--no-sandbox'] },
+            launch_options: { executablePath: chromium, headless, args: ['--no-sandbox'] },
           },
         ),
       ),
@@ -95,7 +101,9 @@ async function main() {
   const pandoc = performance.now() - pandocStart;
   rmSync(dir, { recursive: true, force: true });
 
-  console.log(`keypolicy against peers: the same ${markdown.length} policies (all 24 variants), whole runs`);
+  console.log(
+    `keypolicy against peers: the same ${markdown.length} policies (all 24 variants), whole runs; browser ${chromium}`,
+  );
   console.log(
     `  PDF   keypolicy ${seconds(kpPdf)} (${(kpPdf / count).toFixed(0)} ms/doc, incl. validating and rendering)`,
   );

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,34 @@ export function runBinary(cwd: string, args: readonly string[], env: Record<stri
     input: '',
     timeout: 180_000,
   });
+}
+
+/** Process groups of browsers seen under each TMPDIR, remembered after their leaders are gone. */
+const browserGroups = new Map<string, Set<number>>();
+
+/**
+ * The Chromium processes of builds run with TMPDIR=`tmp` (pid, command line). keypolicy starts its
+ * browser as a process-group leader with a TMPDIR inside its throw-away profile there; Chromium clears the
+ * environment of its helpers (and a headless shell's do not name the profile), so they are found by group.
+ */
+export function browserProcesses(tmp: string): { pid: number; command: string }[] {
+  const marker = `\0TMPDIR=${tmp}/keypolicy-chromium-`;
+  const groups = browserGroups.get(tmp) ?? new Set<number>();
+  browserGroups.set(tmp, groups);
+  const all: { pid: number; group: number; command: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const group = Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[2]);
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      if (`\0${readFileSync(`/proc/${entry}/environ`, 'utf8')}`.includes(marker)) groups.add(group);
+      all.push({ pid: Number(entry), group, command });
+    } catch {
+      // Gone meanwhile, or another user's.
+    }
+  }
+  return all.filter((p) => groups.has(p.group)).map(({ pid, command }) => ({ pid, command }));
 }
 
 /** `keypolicy approve` of the key worker policy by the example registered manager. */

@@ -4,14 +4,16 @@
  * (about 0.2 s) booting the browser instead of waiting for it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Browser, ConnectionTransport } from 'puppeteer-core';
 
 /**
  * The flags `puppeteer.launch` gives Chromium (headless), which among other things make printed PDFs
  * tagged and outlined; test/unit/document/chromium.test.ts fails when puppeteer's own list changes.
+ * The headless mode flag is added by `puppeteerArgs`, as it depends on the browser.
  */
-export const PUPPETEER_ARGS: readonly string[] = [
+const PUPPETEER_ARGS: readonly string[] = [
   '--allow-pre-commit-input',
   '--disable-background-networking',
   '--disable-background-timer-throttling',
@@ -41,7 +43,6 @@ export const PUPPETEER_ARGS: readonly string[] = [
   '--use-mock-keychain',
   '--disable-features=Translate,AcceptCHFrame,MediaRouter,OptimizationHints,WebUIReloadButton,ProcessPerSiteUpToMainFrameThreshold,IsolateSandboxedIframes',
   '--enable-features=PdfOopif',
-  '--headless=new',
   '--hide-scrollbars',
   '--mute-audio',
 ];
@@ -60,9 +61,22 @@ const KEYPOLICY_ARGS: readonly string[] = [
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
 ];
 
-export function chromiumArgs(profileDir: string, asRoot: boolean): string[] {
+/**
+ * Whether `executable` is a headless shell (Debian's `chromium-headless-shell`, puppeteer's
+ * `chrome-headless-shell`): Chromium's rendering and printing without the desktop browser around them.
+ */
+export const isHeadlessShell = (executable: string): boolean =>
+  /headless[-_]shell/i.test(path.basename(executable));
+
+/** puppeteer's flags for `executable`: `--headless` for a headless shell (its only mode), else the new headless mode. */
+export const puppeteerArgs = (executable: string): string[] => [
+  ...PUPPETEER_ARGS,
+  isHeadlessShell(executable) ? '--headless' : '--headless=new',
+];
+
+export function chromiumArgs(executable: string, profileDir: string, asRoot: boolean): string[] {
   return [
-    ...PUPPETEER_ARGS,
+    ...puppeteerArgs(executable),
     ...KEYPOLICY_ARGS,
     ...(asRoot ? ['--no-sandbox'] : []),
     '--remote-debugging-pipe',

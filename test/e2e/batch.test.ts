@@ -5,7 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/output/manifest.js';
-import { approveArgs, ENGLAND_MINIMAL, runBinary, tempDir, WALES_MINIMAL } from '../helpers.js';
+import {
+  approveArgs,
+  browserProcesses,
+  ENGLAND_MINIMAL,
+  runBinary,
+  tempDir,
+  WALES_MINIMAL,
+} from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'bin/keypolicy.js');
@@ -153,14 +160,15 @@ describe('batch builds', () => {
     while (Date.now() < deadline && !existsSync(path.join(dir, 'policies/client-0/key-worker-policy.pdf'))) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const pids = spawnSync('pgrep', ['-f', `${tmp}/keypolicy-chromium-`], {
-      encoding: 'utf8',
-    })
-      .stdout.trim()
-      .split('\n')
-      .filter(Boolean);
+    const pids = browserProcesses(tmp).map((p) => p.pid);
     expect(pids.length).toBeGreaterThan(0);
-    for (const pid of pids) spawnSync('kill', ['-9', pid]);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone with the browser process.
+      }
+    }
     expect(await exited).toBe(0);
     const result = JSON.parse(stdout) as Result;
     expect(result.summary).toEqual({ built: 6, unchanged: 0, failed: 0 });

@@ -156,6 +156,30 @@ describe('keypolicy build', () => {
     expect(core).toContain('2026-04-01T00:00:00Z');
   });
 
+  it('prints the same pages with the desktop Chromium as with the headless shell it prefers', () => {
+    if (!tool('chromium') || !tool('pdftotext')) return;
+    const desktop = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(existsSync)!;
+    const again = tempDir();
+    const result = keypolicy([
+      'build',
+      examples[1]!,
+      '--out',
+      again,
+      '--date',
+      '2026-04-01',
+      '--format',
+      'pdf',
+      '--browser',
+      desktop,
+    ]);
+    expect(result.status).toBe(0);
+    const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    const printed = path.join(again, 'ty-celyn-care-home', 'key-worker-policy.pdf');
+    expect(text(printed)).toBe(text(file('ty-celyn-care-home', 'key-worker-policy.pdf')));
+    expect(execFileSync('pdfinfo', [printed], { encoding: 'utf8' })).toMatch(/Tagged:\s+yes/);
+    expect(readFileSync(printed, 'latin1')).toContain('/Outlines');
+  }, 60_000);
+
   it('gives byte-identical files when built again in another process and time zone', () => {
     const again = tempDir();
     const result = keypolicy(

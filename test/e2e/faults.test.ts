@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { ENGLAND_MINIMAL, runCli, tempDir } from '../helpers.js';
+import { browserProcesses, ENGLAND_MINIMAL, runCli, tempDir } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'bin/keypolicy.js');
@@ -80,15 +80,6 @@ function snapshot(dir: string): Record<string, string> {
   );
 }
 
-/** This run's Chromium processes (pid, command line): their profile is under the run's own TMPDIR. */
-function chromium(tmp: string): { pid: number; command: string }[] {
-  const listed = spawnSync('pgrep', ['-af', `${tmp}/keypolicy-chromium-`], { encoding: 'utf8' }).stdout;
-  return listed
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => ({ pid: Number(line.split(' ')[0]), command: line }));
-}
-
 /** CPU time a process has used, in clock ticks (utime + stime of /proc/PID/stat). */
 function cpuTicks(pid: number): number {
   const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
@@ -123,7 +114,7 @@ function startBuild(dir: string, limitMs: number) {
     let code: number | null | undefined;
     void exited.then((status) => (code = status));
     while (code === undefined && Date.now() - started < limitMs) {
-      browsers = Math.max(browsers, chromium(tmp).length);
+      browsers = Math.max(browsers, browserProcesses(tmp).length);
       await sleep(100);
     }
     const overran = code === undefined;
@@ -133,8 +124,8 @@ function startBuild(dir: string, limitMs: number) {
     // The last of its output, unless a left-over process still holds the pipe.
     await Promise.race([closed, sleep(2000)]);
     // Killed processes may take a moment to be reaped.
-    for (let i = 0; i < 20 && chromium(tmp).length > 0; i++) await sleep(100);
-    const left = chromium(tmp);
+    for (let i = 0; i < 20 && browserProcesses(tmp).length > 0; i++) await sleep(100);
+    const left = browserProcesses(tmp);
     // Whatever the outcome, nothing of this run outlives the test.
     for (const { pid } of left) {
       try {
@@ -218,7 +209,7 @@ describe('a page that never finishes printing', () => {
     // next. Stopped with SIGSTOP, it never answers again; then Birch may go on.
     const alder = path.join(dir, 'policies/alder-care/key-worker-policy.pdf');
     for (let i = 0; i < 600 && !existsSync(alder); i++) await sleep(20);
-    const [page] = chromium(tmp)
+    const [page] = browserProcesses(tmp)
       .filter((p) => p.command.includes('--type=renderer') && !p.command.includes('--top-chrome-webui'))
       .map((p) => ({ pid: p.pid, ticks: cpuTicks(p.pid) }))
       .sort((a, b) => b.ticks - a.ticks);

@@ -4,13 +4,13 @@
  * build --frozen. Then the register under concurrent builds and when it is corrupted.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Register } from '../../src/register/schema.js';
-import { approveArgs, ENGLAND_MINIMAL, runBinary, tempDir } from '../helpers.js';
+import { approveArgs, browserProcesses, ENGLAND_MINIMAL, runBinary, tempDir } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'bin/keypolicy.js');
@@ -188,17 +188,34 @@ describe('register safety', () => {
     const htmlFile = path.join(dir, 'policies/riverside-support-ltd/key-worker-policy.html');
     const htmlBefore = readFileSync(htmlFile);
     writeFileSync(path.join(dir, 'keypolicy.yaml'), `${ENGLAND_MINIMAL}terminology:\n  worker: link\n`);
+    // A browser that is still starting when the stop comes: the build is mid-way whatever the machine's speed.
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    writeFileSync(path.join(dir, 'slow-chrome'), '#!/bin/sh\nsleep 60\n', { mode: 0o755 });
     const child = spawn(
       process.execPath,
-      [bin, 'build', '--format', 'pdf,docx,html,md', '--date', '2026-04-02'],
-      { cwd: dir },
+      [
+        bin,
+        'build',
+        '--format',
+        'pdf,docx,html,md',
+        '--date',
+        '2026-04-02',
+        '--browser',
+        path.join(dir, 'slow-chrome'),
+      ],
+      { cwd: dir, env: { ...process.env, TMPDIR: tmp } },
     );
-    // A cold build with a PDF takes well over a second; stop it while Chromium is starting or printing.
     const code = await new Promise<number | null>((resolve) => {
-      setTimeout(() => child.kill('SIGTERM'), 700);
       child.on('exit', (status) => resolve(status));
+      const stopWhenStarted = () => {
+        if (browserProcesses(tmp).length > 0) child.kill('SIGTERM');
+        else setTimeout(stopWhenStarted, 20);
+      };
+      stopWhenStarted();
     });
     expect(code).toBe(143);
+    expect(browserProcesses(tmp)).toEqual([]);
     const leftovers = spawnSync('find', [dir, '-name', '*.tmp', '-o', '-name', '*.lock'], {
       encoding: 'utf8',
     }).stdout.trim();

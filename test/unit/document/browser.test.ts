@@ -1,19 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { browserCandidates, findBrowser } from '../../../src/document/browser.js';
 import { KeypolicyError } from '../../../src/errors.js';
+import { tempDir } from '../../helpers.js';
 
 /** A fake puppeteer cache holding the given binaries (paths inside it), each an empty file. */
-function cache(binaries: string[]): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'keypolicy-puppeteer-cache-'));
-  for (const binary of binaries) {
-    mkdirSync(path.dirname(path.join(root, binary)), { recursive: true });
-    writeFileSync(path.join(root, binary), '');
-  }
-  return root;
-}
+const cache = (binaries: string[]): string => tempDir(Object.fromEntries(binaries.map((b) => [b, ''])));
 
 describe('browserCandidates', () => {
   it("tries Debian's headless shell before the desktop browser", () => {

@@ -1,5 +1,5 @@
 /** The register file beside each profile: read (with located errors), checked, locked and written atomically. */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -149,6 +149,24 @@ const isAlive = (pid: number) => {
  */
 export async function withRegisterLock<T>(registerFile: string, work: () => Promise<T>): Promise<T> {
   const lock = `${registerFile}.lock`;
+  // Armed before the lock is taken, as a stop can come between the lock appearing and this function
+  // going on; it removes the lock only while it holds this process's pid, so never another build's.
+  const forget = onInterrupt(() => {
+    if (readFileSync(lock, 'utf8') === String(process.pid)) rmSync(lock, { force: true });
+  });
+  try {
+    await takeLock(registerFile, lock);
+    try {
+      return await work();
+    } finally {
+      await rm(lock, { force: true });
+    }
+  } finally {
+    forget();
+  }
+}
+
+async function takeLock(registerFile: string, lock: string): Promise<void> {
   const started = Date.now();
   for (;;) {
     try {
@@ -156,7 +174,7 @@ export async function withRegisterLock<T>(registerFile: string, work: () => Prom
       // were killed in between, hold no pid to find dead, and block every later build. A write that
       // fails (a full disk, a read-only folder) is reported as any other file's is.
       await writeFileAtomic(lock, String(process.pid), { exclusive: true });
-      break;
+      return;
     } catch (error) {
       if (!(error instanceof KeypolicyError && error.code === 'KP_EXISTS')) throw error;
       const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
@@ -173,13 +191,6 @@ export async function withRegisterLock<T>(registerFile: string, work: () => Prom
       }
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
-  }
-  const forget = onInterrupt(() => rmSync(lock, { force: true }));
-  try {
-    return await work();
-  } finally {
-    await rm(lock, { force: true });
-    forget();
   }
 }
 

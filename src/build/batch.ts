@@ -16,7 +16,8 @@ import {
   type ProfileBuild,
   type WrittenFile,
 } from './build-profile.js';
-import { inputsFingerprint } from './fingerprint.js';
+import { inputsFingerprint, type PackHashes } from './fingerprint.js';
+import type { PackReads } from '../templates/packs.js';
 
 export interface BatchOptions extends Omit<BuildOptions, 'browser'> {
   jobs: number;
@@ -64,9 +65,16 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
+/** What one build reads once and its organisations share. */
+interface BuildShared {
+  packReads: PackReads;
+  packHashes: PackHashes;
+}
+
 async function buildOne(
   report: ProfileReport & { resolved: NonNullable<ProfileReport['resolved']> },
   options: BatchOptions,
+  shared: BuildShared,
   events: BatchEvents,
 ): Promise<ProfileOutcome> {
   const profile = report.resolved;
@@ -75,6 +83,7 @@ async function buildOne(
   const base = { profile: report.file, name, slug, recorded: [], warnings: report.warnings };
   const folder = path.join(options.out, slug);
   const fingerprintOptions = {
+    packHashes: shared.packHashes,
     formats: options.formats,
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.packs ? { packs: options.packs } : {}),
@@ -99,6 +108,7 @@ async function buildOne(
     events.rendering?.();
     const built = await buildProfile(profile, {
       ...options,
+      packReads: shared.packReads,
       ...(options.frozen
         ? {}
         : {
@@ -190,9 +200,10 @@ export async function runBatch(
   events.start?.(total);
   let finished = 0;
   for (const outcome of outcomes) events.done?.(outcome, ++finished, total);
+  const shared: BuildShared = { packReads: new Map(), packHashes: new Map() };
   await pool(buildable, options.jobs, async (report) => {
     events.begin?.((report.resolved.data as { organisation: { name: string } }).organisation.name);
-    const outcome = await buildOne(report, options, events);
+    const outcome = await buildOne(report, options, shared, events);
     outcomes.push(outcome);
     events.done?.(outcome, ++finished, total);
   });

@@ -30,6 +30,7 @@ import {
   type RecordOutcome,
 } from '../register/versioning.js';
 import { escapeMarkdown } from '../templates/escape.js';
+import type { PackReads } from '../templates/packs.js';
 import { renderProfilePolicies, type PolicyRendition } from '../templates/policies.js';
 
 export interface BuildOptions {
@@ -45,6 +46,8 @@ export interface BuildOptions {
   message?: string;
   /** Launched only when a PDF is asked for. */
   browser: () => BrowserSession;
+  /** Template packs this build has read already, shared by a batch's organisations. */
+  packReads?: PackReads;
   /** Draws a DOCX elsewhere (the build's worker threads); by default it is drawn on this thread. */
   docx?: (doc: PolicyDocument) => Promise<Buffer>;
   /**
@@ -88,11 +91,12 @@ export function organisationSlug(profile: ResolvedProfile): string {
 export async function renditions(
   profile: ResolvedProfile,
   register: Register,
-  options: Pick<BuildOptions, 'packs' | 'policies' | 'date' | 'frozen'>,
+  options: Pick<BuildOptions, 'packs' | 'policies' | 'date' | 'frozen' | 'packReads'>,
 ): Promise<{ policies: PolicyRendition[]; diagnostics: Diagnostic[] }> {
   const request = {
     ...(options.packs ? { packs: options.packs } : {}),
     ...(options.policies ? { policies: options.policies } : {}),
+    ...(options.packReads ? { packReads: options.packReads } : {}),
   };
   const first = await renderProfilePolicies(profile, {
     ...request,

@@ -12,11 +12,14 @@ import type { ResolvedProfile } from '../profile/resolve.js';
 import { BUILT_IN_PACK } from '../templates/packs.js';
 import { VERSION } from '../version.js';
 
-/** Hashes of whole packs, shared by every profile of a batch that uses them. */
-const packHashes = new Map<string, Promise<string>>();
+/**
+ * Hashes of whole packs, by folder, made once per build and shared by its organisations (the next build
+ * hashes them again, so an edited template is seen even in the same process).
+ */
+export type PackHashes = Map<string, Promise<string>>;
 
-function hashPack(pack: string): Promise<string> {
-  let hash = packHashes.get(pack);
+function hashPack(pack: string, hashes: PackHashes): Promise<string> {
+  let hash = hashes.get(pack);
   if (!hash) {
     hash = (async () => {
       const files = (await glob(['**/*'], { cwd: pack, onlyFiles: true, dot: false })).sort();
@@ -27,7 +30,7 @@ function hashPack(pack: string): Promise<string> {
       }
       return digest.digest('hex');
     })();
-    packHashes.set(pack, hash);
+    hashes.set(pack, hash);
   }
   return hash;
 }
@@ -41,6 +44,7 @@ export async function inputsFingerprint(
     packs?: readonly string[];
     browser?: string;
     register?: string;
+    packHashes: PackHashes;
   },
 ): Promise<string> {
   const digest = createHash('sha256');
@@ -62,6 +66,6 @@ export async function inputsFingerprint(
     options.register ?? (await readFile(registerPathFor(profile.file)).catch(() => Buffer.alloc(0))),
   );
   for (const pack of [BUILT_IN_PACK, ...profile.templatePacks, ...(options.packs ?? [])])
-    add(pack, await hashPack(pack));
+    add(pack, await hashPack(pack, options.packHashes));
   return digest.digest('hex');
 }

@@ -217,7 +217,8 @@ function foreignTitle(body: string): string {
  * Read one pack folder. The folder itself may be a link (the person named it), but every file read must
  * be inside the folder it really is. `trusted` is the built-in pack, which is not scanned for path calls.
  */
-async function readPack(pack: string, into: TemplateSet, trusted: boolean): Promise<void> {
+async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
+  const into: TemplateSet = { templates: new Map(), partials: new Map(), diagnostics: [] };
   const info = await stat(pack).catch(() => undefined);
   if (!info?.isDirectory()) {
     into.diagnostics.push(
@@ -228,7 +229,7 @@ async function readPack(pack: string, into: TemplateSet, trusted: boolean): Prom
         'Check the --templates path or the profile’s `templates:` list.',
       ),
     );
-    return;
+    return into;
   }
   let packReal: string;
   let entries: Dirent[];
@@ -237,7 +238,7 @@ async function readPack(pack: string, into: TemplateSet, trusted: boolean): Prom
     entries = (await readdir(pack, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
     into.diagnostics.push(unreadable(pack, error));
-    return;
+    return into;
   }
   const seen = new Map<string, string>();
   for (const entry of entries) {
@@ -295,7 +296,7 @@ async function readPack(pack: string, into: TemplateSet, trusted: boolean): Prom
         'Make partials/ a real folder inside the pack and copy the partials into it.',
       ),
     );
-    return;
+    return into;
   }
   const partialEntries = await readdir(partialsDir, { withFileTypes: true }).catch(() => []);
   for (const entry of partialEntries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -311,13 +312,42 @@ async function readPack(pack: string, into: TemplateSet, trusted: boolean): Prom
     const name = path.basename(entry.name, path.extname(entry.name));
     into.partials.set(name, { name, file, text: read.text });
   }
+  return into;
 }
 
-/** Every template available from the built-in pack and `packs` (in order; later ones win by id). */
-export async function loadTemplates(packs: readonly string[]): Promise<TemplateSet> {
+/**
+ * Packs already read by one build, by trust and folder: the organisations of a batch share them, and the next build
+ * (even in the same process) reads them again, so an edited template is always seen.
+ */
+export type PackReads = Map<string, Promise<TemplateSet>>;
+
+/**
+ * Every template available from the built-in pack and `packs` (in order; later ones win by id), each
+ * pack read once per `reads`.
+ */
+export async function loadTemplates(
+  packs: readonly string[],
+  reads: PackReads = new Map(),
+): Promise<TemplateSet> {
+  const read = (pack: string, trusted: boolean) => {
+    // The built-in pack is read as trusted; the same folder named as a pack is checked like any other.
+    const key = `${trusted ? 'built-in' : 'pack'}:${pack}`;
+    let contents = reads.get(key);
+    if (!contents) {
+      contents = readPack(pack, trusted);
+      reads.set(key, contents);
+    }
+    return contents;
+  };
   const set: TemplateSet = { templates: new Map(), partials: new Map(), diagnostics: [] };
-  await readPack(BUILT_IN_PACK, set, true);
-  for (const pack of packs) await readPack(path.resolve(pack), set, false);
+  for (const pack of await Promise.all([
+    read(BUILT_IN_PACK, true),
+    ...packs.map((p) => read(path.resolve(p), false)),
+  ])) {
+    for (const [id, template] of pack.templates) set.templates.set(id, template);
+    for (const [name, partial] of pack.partials) set.partials.set(name, partial);
+    set.diagnostics.push(...pack.diagnostics);
+  }
   return set;
 }
 

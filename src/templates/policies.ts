@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import type { Diagnostic } from '../errors.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { sourceFromText } from '../profile/source.js';
-import { appliesTo, loadTemplates, type Template, type TemplateSet } from './packs.js';
+import { appliesTo, loadTemplates, type PackReads, type Template, type TemplateSet } from './packs.js';
 import { renderPolicy, type RenderedPolicy } from './render.js';
 
 export interface PolicyRequest {
@@ -14,6 +14,8 @@ export interface PolicyRequest {
   policies?: readonly string[];
   /** The version date (YYYY-MM-DD), or for each policy id its own (a recorded version keeps its date). */
   date: string | ((id: string) => string);
+  /** Packs this build has read already (a batch reads each once). */
+  packReads?: PackReads;
 }
 
 interface PolicyEntry {
@@ -172,10 +174,10 @@ export async function renderProfilePolicies(
   profile: ResolvedProfile,
   request: PolicyRequest,
 ): Promise<{ policies: PolicyRendition[]; diagnostics: Diagnostic[] }> {
-  const set = await loadTemplates([
-    ...profile.templatePacks,
-    ...(request.packs ?? []).map((p) => path.resolve(p)),
-  ]);
+  const set = await loadTemplates(
+    [...profile.templatePacks, ...(request.packs ?? []).map((p) => path.resolve(p))],
+    request.packReads,
+  );
   if (set.diagnostics.length > 0) return { policies: [], diagnostics: set.diagnostics };
   const { selected, diagnostics } = selectTemplates(profile, set, request.policies);
   const policies: PolicyRendition[] = [];

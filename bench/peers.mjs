@@ -51,9 +51,11 @@ const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 async function main() {
   installPeers();
   const dir = mkdtempSync(path.join(tmpdir(), 'keypolicy-peers-'));
-  generateProfiles(path.join(dir, 'clients'), count);
   const bin = path.join(root, 'bin/keypolicy.js');
+  // Each keypolicy run is a first build, as the peers' are: fresh profiles, no register beside them.
   const keypolicy = (format, out) => {
+    rmSync(path.join(dir, 'clients'), { recursive: true, force: true });
+    generateProfiles(path.join(dir, 'clients'), count);
     const start = performance.now();
     execFileSync(
       process.execPath,
@@ -67,8 +69,6 @@ async function main() {
   const markdown = readdirSync(path.join(dir, 'md'), { recursive: true })
     .filter((f) => String(f).endsWith('.md'))
     .map((f) => path.join(dir, 'md', String(f)));
-  rmSync(path.join(dir, 'clients'), { recursive: true, force: true });
-  generateProfiles(path.join(dir, 'clients'), count);
 
   console.error('peers: keypolicy PDF…');
   const kpPdf = keypolicy('pdf', 'kp-pdf');

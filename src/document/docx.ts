@@ -134,7 +134,7 @@ interface Context {
   top: number;
   /** Ordered-list `start` values used, each gets a numbering definition. */
   starts: Set<number>;
-  /** The next list instance (each ordered list restarts its numbering). */
+  /** The next ordered-list instance (each ordered list restarts its numbering). */
   nextInstance: number;
   /** Paragraph style for the blocks being rendered (block quotes). */
   style?: string;
@@ -236,7 +236,8 @@ function list(node: List, ctx: Context, level: number): Block[] {
   const start = ordered ? Math.max(0, Math.floor(node.start ?? 1)) : 1;
   if (ordered) ctx.starts.add(start);
   const reference = ordered ? `kp-ordered-${start}` : 'kp-bullet';
-  const instance = ctx.nextInstance++;
+  // Bullets never count, so every bulleted list shares one instance; each ordered list restarts in its own.
+  const instance = ordered ? ctx.nextInstance++ : 0;
   const lvl = Math.min(level, 8);
   const out: Block[] = [];
   for (const item of node.children) {

@@ -29,5 +29,7 @@ await build({
   // Handlebars uses the source-map package when it can load it; its built-in stand-in is much faster
   // and keypolicy never asks for template source maps.
   alias: { 'source-map': './scripts/no-source-map.cjs' },
+  // resvg is a native module (its .node binary comes from a platform package): loaded from node_modules.
+  external: ['@resvg/resvg-js'],
   logLevel: 'warning',
 });

@@ -44,6 +44,7 @@ import type {
 import type { Logo, PolicyDocument } from './model.js';
 import { SAFE_LINK } from './markdown.js';
 import { imageSize, type Size } from './image-size.js';
+import { svgAsPng } from './svg-raster.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Text safety
@@ -85,14 +86,17 @@ const brandOf = (colour: string) =>
 // ---------------------------------------------------------------------------------------------------
 // Images
 
-/** A 1×1 transparent PNG: the fallback Word versions without SVG support show instead of an SVG logo. */
+/** A 1×1 transparent PNG: the fallback of an SVG logo that could not be drawn. */
 const BLANK_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
 
-/** The logo as an image run, scaled to fit `box` (pixels) keeping its proportions. */
-function logoRun(logo: Logo, box: Size, alt: string): ImageRun {
+/**
+ * The logo as an image run, scaled to fit `box` (pixels) keeping its proportions. An SVG logo carries
+ * `raster`, its PNG drawing, for readers without SVG support (a blank image if it could not be drawn).
+ */
+function logoRun(logo: Logo, box: Size, alt: string, raster: Buffer | undefined): ImageRun {
   const natural = imageSize(logo) ?? { width: box.height, height: box.height };
   const scale = Math.min(box.width / natural.width, box.height / natural.height, 1);
   const transformation = {
@@ -104,7 +108,7 @@ function logoRun(logo: Logo, box: Size, alt: string): ImageRun {
     return new ImageRun({
       type: 'svg',
       data: logo.data,
-      fallback: { type: 'png', data: BLANK_PNG },
+      fallback: { type: 'png', data: raster ?? BLANK_PNG },
       transformation,
       altText,
     });
@@ -130,6 +134,8 @@ interface Marks {
 
 interface Context {
   doc: PolicyDocument;
+  /** An SVG logo drawn as a PNG (see `logoRun`). */
+  logoRaster: Buffer | undefined;
   /** The shallowest heading depth in the body: it becomes Heading 1. */
   top: number;
   /** Ordered-list `start` values used, each gets a numbering definition. */
@@ -212,6 +218,7 @@ function inline(
               ctx.doc.logo,
               { width: 240, height: 96 },
               node.alt || `${ctx.doc.organisation.name} logo`,
+              ctx.logoRaster,
             ),
           );
         }
@@ -532,9 +539,10 @@ function front(doc: PolicyDocument, brand: string): Block[] {
   return out;
 }
 
-function header(doc: PolicyDocument, brand: string): Header {
+function header(doc: PolicyDocument, brand: string, logoRaster: Buffer | undefined): Header {
   const children: ParagraphChild[] = [];
-  if (doc.logo) children.push(logoRun(doc.logo, { width: 180, height: 48 }, `${doc.organisation.name} logo`));
+  if (doc.logo)
+    children.push(logoRun(doc.logo, { width: 180, height: 48 }, `${doc.organisation.name} logo`, logoRaster));
   children.push(
     new TextRun({ text: `\t${xmlSafe(doc.organisation.name)}`, bold: true, color: brand, size: 20 }),
   );
@@ -602,11 +610,12 @@ function numberingLevels(ordered: boolean, start: number): ILevelsOptions[] {
 }
 
 /** The docx `Document` for a policy (before packing). */
-function buildWordDocument(doc: PolicyDocument): Document {
+function buildWordDocument(doc: PolicyDocument, logoRaster: Buffer | undefined): Document {
   const brand = brandOf(doc.brandColour);
   const depths = doc.body.children.filter((n) => n.type === 'heading').map((n) => n.depth);
   const ctx: Context = {
     doc,
+    logoRaster,
     top: depths.length ? Math.min(...depths) : 1,
     starts: new Set([1]),
     nextInstance: 1,
@@ -694,7 +703,7 @@ function buildWordDocument(doc: PolicyDocument): Document {
             margin: { ...MARGIN, gutter: 0 },
           },
         },
-        headers: { default: header(doc, brand) },
+        headers: { default: header(doc, brand, logoRaster) },
         footers: { default: footer(doc) },
         children: [...front(doc, brand), ...body, ...historyTable(doc), ...signOff(doc)],
       },
@@ -833,5 +842,6 @@ async function documentParts(
 
 /** Render a policy as a Word document; the same model always gives the same bytes. */
 export async function renderDocx(doc: PolicyDocument): Promise<Buffer> {
-  return normalizeDocx(await documentParts(buildWordDocument(doc)), doc.metadata.date);
+  const logoRaster = doc.logo?.mime === 'image/svg+xml' ? await svgAsPng(doc.logo.data) : undefined;
+  return normalizeDocx(await documentParts(buildWordDocument(doc, logoRaster)), doc.metadata.date);
 }

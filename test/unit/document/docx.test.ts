@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import JSZip from 'jszip';
 import type { Heading, Root } from 'mdast';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { imageSize } from '../../../src/document/image-size.js';
 import { renderDocx, xmlSafe } from '../../../src/document/docx.js';
 import { DocxWorkers } from '../../../src/document/docx-workers.js';
 import { parseMarkdown } from '../../../src/document/markdown.js';
@@ -394,6 +395,29 @@ describe('body mapping', () => {
     // 200×50 scaled into 180×48 px keeps its proportions (EMU = px × 9525).
     expect(header).toContain(`<wp:extent cx="${180 * 9525}" cy="${45 * 9525}"/>`);
   });
+
+  /** The PNG media of a DOCX, with their sizes. */
+  async function pngMedia(docx: Buffer) {
+    const zip = await JSZip.loadAsync(docx);
+    const names = Object.keys(zip.files).filter((n) => /^word\/media\/.*\.png$/.test(n));
+    return Promise.all(
+      names.map(async (n) => imageSize({ data: await zip.file(n)!.async('nodebuffer'), mime: 'image/png' })),
+    );
+  }
+
+  it("draws an SVG logo's PNG fallback, for LibreOffice and older Word, in proportion", async () => {
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50"><rect width="200" height="50" fill="#7a2e3a"/><text x="10" y="35" font-size="24" fill="#fff">Celyn</text></svg>',
+    );
+    const doc: PolicyDocument = { ...docs.englandDraft!, logo: { data: svg, mime: 'image/svg+xml' } };
+    expect(await pngMedia(await renderDocx(doc))).toEqual([{ width: 480, height: 120 }]);
+  });
+
+  it('keeps a blank fallback for an SVG logo that cannot be drawn, and still writes the document', async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><rect');
+    const doc: PolicyDocument = { ...docs.englandDraft!, logo: { data: svg, mime: 'image/svg+xml' } };
+    expect(await pngMedia(await renderDocx(doc))).toEqual([{ width: 1, height: 1 }]);
+  });
 });
 
 describe('reproducibility', () => {
@@ -428,6 +452,8 @@ describe('reproducibility', () => {
       format: 'cjs',
       target: 'node20',
       outfile: path.join(dir, 'docx.cjs'),
+      // A native module, loaded only for SVG logos.
+      external: ['@resvg/resvg-js'],
       logLevel: 'silent',
     });
     const script = `

@@ -19,6 +19,15 @@ describe('chromiumArgs', () => {
     },
   );
 
+  it('lets a headless shell draw frames only when asked (nothing is painted for a screen)', () => {
+    expect(chromiumArgs('/usr/lib/chromium/chromium-headless-shell', '/tmp/p', true)).toContain(
+      '--enable-begin-frame-control',
+    );
+    expect(chromiumArgs('/usr/lib/chromium/chromium', '/tmp/p', true)).not.toContain(
+      '--enable-begin-frame-control',
+    );
+  });
+
   it('tells a headless shell from a browser by its file name', () => {
     expect(isHeadlessShell('/usr/bin/chromium-headless-shell')).toBe(true);
     expect(isHeadlessShell(CACHED_SHELL)).toBe(true);

@@ -62,8 +62,9 @@ function printTimeout(env: Io['env']): number {
 async function progress(io: Io, flags: BuildFlags) {
   if (flags.json || flags.quiet) return {};
   if (io.stderr.isTTY && !io.env.CI) {
-    const { SingleBar } = await import('cli-progress');
-    const bar = new SingleBar({
+    // A CommonJS package: its bundled chunk has only a default export, so nothing is taken by name.
+    const { default: cliProgress } = await import('cli-progress');
+    const bar = new cliProgress.SingleBar({
       format: 'building {bar} {value}/{total} {name}',
       stream: io.stderr as NodeJS.WritableStream,
       hideCursor: true,

@@ -69,6 +69,34 @@ describe('batch builds', () => {
     expect(result.json.summary).toEqual({ built: 5, unchanged: 0, failed: 0 });
   });
 
+  it('shows a progress bar with counts and the current organisation on a terminal, plain lines elsewhere', () => {
+    const files = Object.fromEntries(
+      ['Alder', 'Birch', 'Cedar'].map((name) => [
+        `clients/${name.toLowerCase()}.yaml`,
+        ENGLAND_MINIMAL.replace('Riverside Support Ltd', `${name} Care`),
+      ]),
+    );
+    const dir = tempDir(files);
+    // PDFs, so that each organisation takes long enough for the bar (redrawn ten times a second) to show it.
+    const args = ['build', 'clients', '--format', 'pdf', '--jobs', '1', '--date', '2026-04-01'];
+    // A real terminal: util-linux's `script` runs the binary on a pseudo-terminal (CI=… turns the bar off).
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'CI'));
+    const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
+    const onTerminal = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...env, NO_COLOR: '1' },
+    });
+    expect(onTerminal.status, onTerminal.stdout).toBe(0);
+    expect(onTerminal.stdout).toMatch(/building [=-]+ [0-3]\/3 (Alder|Birch|Cedar) Care/);
+    expect(onTerminal.stdout).toMatch(/building =+ 3\/3/);
+    expect(onTerminal.stdout).toContain('3 built, 0 unchanged, 0 failed');
+    const piped = runBinary(dir, [...args, '--out', 'again']);
+    expect(piped.status).toBe(0);
+    expect(piped.stderr).toMatch(/^\[1\/3\] Alder Care: built \(1 file\)$/m);
+    expect(piped.stderr).not.toContain('building');
+  });
+
   it('isolates a failing organisation: the others are built, the summary names it, exit 1', () => {
     const dir = tempDir({
       'clients/a.yaml': ENGLAND_MINIMAL,

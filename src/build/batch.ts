@@ -201,7 +201,10 @@ export async function runBatch(
   let finished = 0;
   for (const outcome of outcomes) events.done?.(outcome, ++finished, total);
   const shared: BuildShared = { packReads: new Map(), packHashes: new Map() };
-  await pool(buildable, options.jobs, async (report) => {
+  // --jobs bounds the browser's pages, so with PDFs it is the number of organisations in flight. Without
+  // them a few more are, so the DOCX threads are not left idle while this thread reads, renders and writes.
+  const inFlight = options.formats.includes('pdf') ? options.jobs : options.jobs * 4;
+  await pool(buildable, inFlight, async (report) => {
     events.begin?.((report.resolved.data as { organisation: { name: string } }).organisation.name);
     const outcome = await buildOne(report, options, shared, events);
     outcomes.push(outcome);

@@ -11,14 +11,18 @@ const WIDTH_PX = 480;
 /** Each distinct logo is drawn once per process: a consultant's clients often share their base's. */
 const drawn = new Map<string, Promise<Buffer | undefined>>();
 
-/** The SVG as a PNG, or undefined when resvg cannot draw it (the DOCX keeps its SVG for newer readers). */
+/**
+ * The SVG as a PNG, or undefined when resvg cannot load or cannot draw it (the DOCX keeps its SVG for
+ * newer readers).
+ */
 export function svgAsPng(svg: Buffer): Promise<Buffer | undefined> {
   const key = createHash('sha256').update(svg).digest('hex');
   let png = drawn.get(key);
   if (!png) {
     png = (async () => {
-      const { Resvg } = await import('@resvg/resvg-js');
       try {
+        // Inside the try: where resvg has no binary for the platform, the DOCX is still written.
+        const { Resvg } = await import('@resvg/resvg-js');
         const options = {
           fitTo: { mode: 'width' as const, value: WIDTH_PX },
           // The fonts keypolicy relies on elsewhere (fonts-liberation2), for any text in the logo.

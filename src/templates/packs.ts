@@ -316,8 +316,8 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
 }
 
 /**
- * Packs already read by one build, by trust and folder: the organisations of a batch share them, and the next build
- * (even in the same process) reads them again, so an edited template is always seen.
+ * Packs already read by one build, by trust and folder: the organisations of a batch share them, and
+ * the next build (even in the same process) reads them again, so an edited template is always seen.
  */
 export type PackReads = Map<string, Promise<TemplateSet>>;
 

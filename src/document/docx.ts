@@ -410,9 +410,15 @@ function controlTable(doc: PolicyDocument): Block[] {
   ];
 }
 
+/**
+ * The history table's Date column: the widest date, "30 September 2026", is 8.78 em of Arial, 1,844
+ * twentieths of a point at the body's 10.5 pt; with the cell's margins (200) that is 2,044. Four
+ * centimetres leaves a tenth to spare, so a date never wraps.
+ */
+const DATE_COLUMN = 2268;
+
 function historyTable(doc: PolicyDocument): Block[] {
-  const fractions = [0.12, 0.2, 0.42];
-  const widths = fractions.map((f) => Math.round(CONTENT_WIDTH * f));
+  const widths = [Math.round(CONTENT_WIDTH * 0.12), DATE_COLUMN, Math.round(CONTENT_WIDTH * 0.42)];
   widths.push(CONTENT_WIDTH - widths.reduce((a, b) => a + b, 0));
   return [
     new Paragraph({ text: '', spacing: { after: 0 } }),

@@ -46,6 +46,7 @@ table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 1rem; break-ins
 caption { text-align: left; font-weight: bold; color: var(--brand); padding-bottom: 0.3rem; }
 th, td { border: 1px solid #9aa5b1; padding: 0.3rem 0.45rem; text-align: left; vertical-align: top; }
 th { background: #eef2f6; }
+.history th:nth-child(2), .history td:nth-child(2) { white-space: nowrap; }
 .draft-mark { font-weight: bold; color: #b00020; letter-spacing: 0.2em; border: 2px solid #b00020; display: inline-block; padding: 0.1rem 0.6rem; }
 .watermark { position: fixed; top: 45%; left: 0; right: 0; text-align: center; font-size: 110pt; font-weight: bold; color: rgba(176, 0, 32, 0.08); transform: rotate(-35deg); pointer-events: none; z-index: -1; }
 .sign-off .line { display: inline-block; min-width: 14rem; border-bottom: 1px solid #333; height: 1.2em; }

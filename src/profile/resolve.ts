@@ -60,7 +60,8 @@ export interface ResolvedProfile {
   templatePacks: string[];
 }
 
-const PEOPLE: Record<Nation, Record<ServiceType, [string, string]>> = {
+/** The default word for the people a service supports, singular and plural, by nation and service type. */
+export const PEOPLE: Record<Nation, Record<ServiceType, [string, string]>> = {
   england: {
     'supported-living': ['person we support', 'people we support'],
     'care-home': ['resident', 'residents'],
@@ -73,7 +74,8 @@ const PEOPLE: Record<Nation, Record<ServiceType, [string, string]>> = {
   },
 };
 
-const PLAN: Record<Nation, Record<ServiceType, string>> = {
+/** The default name of a person's plan, by nation and service type. */
+export const PLAN: Record<Nation, Record<ServiceType, string>> = {
   england: { 'supported-living': 'support plan', 'care-home': 'care plan', domiciliary: 'care plan' },
   wales: { 'supported-living': 'personal plan', 'care-home': 'personal plan', domiciliary: 'personal plan' },
 };
@@ -92,7 +94,7 @@ const REGULATED_AS: Record<Nation, Record<ServiceType, string>> = {
 };
 
 /** English plural of a term the profile overrides without giving a plural: good enough for nouns of roles. */
-function pluralise(term: string): string {
+export function pluralise(term: string): string {
   if (/(s|x|z|ch|sh)$/i.test(term)) return `${term}es`;
   if (/[^aeiou]y$/i.test(term)) return `${term.slice(0, -1)}ies`;
   return `${term}s`;

@@ -39,23 +39,49 @@ export function addMonths(date: string, months: number): string {
   return `${pad(targetYear, 4)}-${pad(targetMonth)}-${pad(Math.min(day, lastDay))}`;
 }
 
-/** Check a date given on the command line (`--date`), as a usage error when it is not a real date. */
+const EARLIEST = '2000-01-01';
+const LATEST = '9999-12-31';
+
+const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
+
+/** Check a date given on the command line (`--date`): a real date from 2000-01-01 to 9999-12-31, else a usage error. */
 export function parseDateOption(value: string, flag: string): string {
-  if (!isRealDate(value)) {
-    throw new KeypolicyError(
-      'KP_USAGE',
-      `${flag} must be a real date written YYYY-MM-DD; you wrote \`${value}\`.`,
-      {
-        exitCode: ExitCode.Usage,
-      },
-    );
-  }
+  if (!isRealDate(value))
+    throw usage(`${flag} must be a real date written YYYY-MM-DD; you wrote \`${value}\`.`);
+  if (value < EARLIEST || value > LATEST)
+    throw usage(`${flag} must be a date from ${EARLIEST} to ${LATEST}; you wrote \`${value}\`.`);
   return value;
 }
 
-/** Today, unless SOURCE_DATE_EPOCH (reproducible-builds.org) fixes it; always as a UTC calendar date. */
+// The providers' own calendar: a build at 00:30 on 1 April in London is dated 1 April, not 31 March.
+const LONDON = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/**
+ * Today: SOURCE_DATE_EPOCH (reproducible-builds.org; seconds, read as a UTC instant) when set, else
+ * the date in Europe/London. An epoch that is not whole seconds, or falls outside 2000–9999, is a
+ * usage error: a register dated in the year 275760 would lock its owner out of every later command.
+ */
 export function today(env: Record<string, string | undefined>, now: () => number = Date.now): string {
   const epoch = env.SOURCE_DATE_EPOCH;
-  const millis = epoch !== undefined && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : now();
-  return new Date(millis).toISOString().slice(0, 10);
+  if (epoch === undefined || epoch === '') return LONDON.format(now());
+  const seconds = /^\d{1,12}$/.test(epoch.trim()) ? Number(epoch.trim()) : NaN;
+  // 12 digits stay within what Date can hold; the range check below does the rest.
+  const date = Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().slice(0, 10) : '';
+  if (!date || date < EARLIEST || date > LATEST)
+    throw usage(
+      `SOURCE_DATE_EPOCH must be whole seconds since 1970 giving a date from ${EARLIEST} to ${LATEST}; it is \`${epoch}\`.`,
+    );
+  return date;
 }
+
+/** The date a command runs as: its date option when given, else today. */
+export const commandDate = (
+  option: string | undefined,
+  flag: string,
+  env: Record<string, string | undefined>,
+) => (option !== undefined ? parseDateOption(option, flag) : today(env));

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { BrowserSession } from '../document/browser.js';
 import { KeypolicyError, type Diagnostic, type ExitCode } from '../errors.js';
-import { manifestIsCurrent, manifestWrite } from '../output/manifest.js';
+import { manifestIsCurrent, manifestWrite, type ManifestFile } from '../output/manifest.js';
 import { sourceFromText } from '../profile/source.js';
 import { validateProfile, type ProfileReport } from '../profile/validate.js';
 import {
@@ -96,12 +96,14 @@ async function buildOne(
         await inputsFingerprint(profile, report.chain, fingerprintOptions),
       );
       if (current) {
-        const files = current.files.map((f) => ({
-          ...f,
-          format: f.format as WrittenFile['format'],
-          file: path.join(folder, f.file),
-          bytes: 0,
-        }));
+        const files = current.files
+          .filter((f) => !f.file.startsWith('in-force/'))
+          .map((f) => ({
+            ...f,
+            format: f.format as WrittenFile['format'],
+            file: path.join(folder, f.file),
+            bytes: 0,
+          }));
         return { ...base, state: 'unchanged', files, errors: [] };
       }
     }
@@ -112,7 +114,7 @@ async function buildOne(
       ...(options.frozen
         ? {}
         : {
-            finalWrites: async (files: WrittenFile[], register: string | undefined) => [
+            finalWrites: async (entries: ManifestFile[], register: string | undefined) => [
               manifestWrite(folder, {
                 organisation: name,
                 slug,
@@ -120,23 +122,15 @@ async function buildOne(
                   ...fingerprintOptions,
                   ...(register !== undefined ? { register } : {}),
                 }),
-                files: files.map((f) => ({
-                  file: path.relative(folder, f.file).split(path.sep).join('/'),
-                  policy: f.policy,
-                  format: f.format,
-                  version: f.version,
-                  status: f.status,
-                  sha256: f.sha256,
-                  effectiveDate: f.effectiveDate,
-                  nextReviewDate: f.nextReviewDate,
-                })),
+                files: entries,
               }),
             ],
           }),
     });
+    const warnings = [...report.warnings, ...(built.warnings ?? [])];
     if (built.diagnostics.length > 0)
-      return { ...base, state: 'failed', files: [], errors: built.diagnostics };
-    return { ...base, state: 'built', files: built.files, recorded: built.recorded, errors: [] };
+      return { ...base, warnings, state: 'failed', files: [], errors: built.diagnostics };
+    return { ...base, warnings, state: 'built', files: built.files, recorded: built.recorded, errors: [] };
   } catch (error) {
     if (!(error instanceof KeypolicyError)) throw error;
     const failure = problem(report.file, error.code, error.message, error.hint ?? '');

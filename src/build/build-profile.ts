@@ -2,36 +2,49 @@
  * Build one profile: render its policies, record changed ones in the register, draw every format from
  * one document model, write the files safely, and archive each approved edition once.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { BrowserSession } from '../document/browser.js';
-import { renderHtml } from '../document/html.js';
-import { buildDocument, type PolicyDocument } from '../document/model.js';
+import { documentSource, type DocumentSource, type PolicyDocument } from '../document/model.js';
 import type { Diagnostic } from '../errors.js';
 import type { Format } from './formats.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
+import type { ManifestFile } from '../output/manifest.js';
 import { slugify } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { sourceFromText } from '../profile/source.js';
-import {
-  latestVersion,
-  loadRegister,
-  registerPathFor,
-  registerText,
-  withRegisterLock,
-} from '../register/register.js';
+import { latestVersion, loadRegister, registerPathFor, registerText } from '../register/register.js';
+import { withRegisterLock } from '../register/lock.js';
 import type { Register } from '../register/schema.js';
+import { readSnapshot, snapshotPath, snapshotWrites, sourceHash } from '../register/snapshots.js';
 import {
   contentHash,
   documentVersion,
+  isRecorded,
+  latestRecordedDate,
   profileSnapshot,
   recordVersion,
   sectionChanges,
+  versionInForce,
   type RecordOutcome,
 } from '../register/versioning.js';
-import { escapeMarkdown } from '../templates/escape.js';
 import type { PackReads } from '../templates/packs.js';
 import { renderProfilePolicies, type PolicyRendition } from '../templates/policies.js';
+import { formatUkDate } from '../dates.js';
+import { existsSync } from 'node:fs';
+import {
+  editionName,
+  outputRecordWrite,
+  placeEdition,
+  previousEntries,
+  readOutputRecord,
+  removeEntries,
+  renderEdition,
+  settleEntries,
+  currentEditions,
+  isCurrentEntry,
+  type Renderers,
+} from './editions.js';
+import { osUser } from '../register/user.js';
 
 export interface BuildOptions {
   out: string;
@@ -52,9 +65,9 @@ export interface BuildOptions {
   docx?: (doc: PolicyDocument) => Promise<Buffer>;
   /**
    * More files written in the same all-or-nothing step as the documents and register (the batch's
-   * manifest), given the files and the register text about to be written.
+   * manifest), given every edition the folder will hold and the register text about to be written.
    */
-  finalWrites?: (files: WrittenFile[], register: string | undefined) => Promise<FileWrite[]>;
+  finalWrites?: (entries: ManifestFile[], register: string | undefined) => Promise<FileWrite[]>;
 }
 
 export interface WrittenFile {
@@ -71,7 +84,10 @@ export interface WrittenFile {
 
 export interface ProfileBuild {
   slug: string;
+  /** The newest recorded edition of each policy built, in each format. */
   files: WrittenFile[];
+  /** What is odd but readable in the register. */
+  warnings?: Diagnostic[];
   /** What the register recorded for each policy. */
   recorded: { policy: string; version: string; outcome: RecordOutcome }[];
   diagnostics: Diagnostic[];
@@ -133,31 +149,49 @@ function frozenDiagnostic(profile: ResolvedProfile, register: Register, policy: 
   });
 }
 
+/** A build dated before the register's latest entry would put its history out of order. */
+function dateOrderDiagnostic(profile: ResolvedProfile, date: string, latest: string): Diagnostic {
+  return sourceFromText(profile.file, '').diagnosticAt([0, 0], {
+    code: 'KP_DATE_ORDER',
+    message: `This build is dated ${formatUkDate(date)}, before the register’s latest entry (${formatUkDate(latest)}); nothing was recorded.`,
+    hint: `Build with --date ${latest} or later (or without --date, for today).`,
+  });
+}
+
 export async function buildProfile(profile: ResolvedProfile, options: BuildOptions): Promise<ProfileBuild> {
   const slug = organisationSlug(profile);
   const registerFile = registerPathFor(profile.file);
+  const folder = path.join(options.out, slug);
+  const renderers: Renderers = { browser: options.browser, ...(options.docx ? { docx: options.docx } : {}) };
   const work = async (): Promise<ProfileBuild> => {
     const loaded = await loadRegister(registerFile);
     if (!loaded.register) return { slug, files: [], recorded: [], diagnostics: loaded.diagnostics };
     const register = loaded.register;
+    const warnings = loaded.warnings;
     const { policies, diagnostics } = await renditions(profile, register, options);
-    if (diagnostics.length > 0) return { slug, files: [], recorded: [], diagnostics };
-
-    if (options.frozen) {
-      const changed = policies.filter(
-        (p) => latestVersion(register, p.id)?.contentHash !== contentHash(p.markdown),
-      );
-      if (changed.length > 0) {
-        return {
-          slug,
-          files: [],
-          recorded: [],
-          diagnostics: changed.map((p) => frozenDiagnostic(profile, register, p)),
-        };
-      }
+    if (diagnostics.length > 0) return { slug, files: [], recorded: [], diagnostics, warnings };
+    const sources = await Promise.all(policies.map((p) => documentSource(p, profile)));
+    const hashes = sources.map(sourceHash);
+    const changed = policies.filter(
+      (p, i) => !isRecorded(latestVersion(register, p.id), { markdown: p.markdown, source: hashes[i] ?? '' }),
+    );
+    if (options.frozen && changed.length > 0) {
+      const found = changed.map((p) => frozenDiagnostic(profile, register, p));
+      return { slug, files: [], recorded: [], diagnostics: found, warnings };
     }
+    const latestDate = latestRecordedDate(register);
+    if (!options.frozen && changed.length > 0 && latestDate !== undefined && options.date < latestDate) {
+      const found = [dateOrderDiagnostic(profile, options.date, latestDate)];
+      return { slug, files: [], recorded: [], diagnostics: found, warnings };
+    }
+
+    const before = JSON.stringify(register);
     const snapshot = profileSnapshot(profile.data);
-    const recorded = policies.map((p) => {
+    const user = osUser();
+    const writes: FileWrite[] = [];
+    const recorded = policies.map((p, i) => {
+      const source = hashes[i] ?? '';
+      const hadSnapshot = latestVersion(register, p.id)?.source !== undefined;
       const { version, outcome } = recordVersion(register, {
         id: p.id,
         title: p.title,
@@ -167,101 +201,138 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
         profile: snapshot,
         approverRoles: p.approverRoles,
         date: options.date,
+        source,
+        reviewIntervalMonths: p.reviewIntervalMonths,
+        ...(user ? { user } : {}),
         ...(options.message ? { message: options.message } : {}),
       });
+      // A new or revised version keeps what it was drawn from; so does one recorded before snapshots.
+      if (
+        outcome !== 'unchanged' ||
+        !hadSnapshot ||
+        !existsSync(snapshotPath(registerFile, p.id, version.version))
+      )
+        writes.push(...snapshotWrites(registerFile, p.id, version.version, sources[i] as DocumentSource));
       return { policy: p.id, version: version.version, outcome };
     });
+    const registerChanged = JSON.stringify(register) !== before;
+
+    const previous = await previousEntries(folder);
     const files: WrittenFile[] = [];
-    const writes: FileWrite[] = [];
-    for (const policy of policies) {
+    const placed: ManifestFile[] = [];
+    for (const [i, policy] of policies.entries()) {
       const versions = register.policies[policy.id]?.versions ?? [];
-      const version = documentVersion(versions, policy.reviewIntervalMonths);
-      files.push(...(await writePolicy(policy, profile, version, slug, options, writes)));
+      const latest = versions.at(-1);
+      // A withdrawn policy is not issued again until its words change.
+      if (!latest || latest.withdrawn) continue;
+      const info = documentVersion(versions, policy.reviewIntervalMonths);
+      const drawn = await renderEdition(sources[i] as DocumentSource, info, options.formats, renderers);
+      const name = editionName(latest.title);
+      const approved = info.status === 'approved';
+      const edition = placeEdition(
+        folder,
+        policy.id,
+        name,
+        info,
+        drawn,
+        approved ? ['latest', 'in-force', 'archive'] : ['latest'],
+      );
+      writes.push(...edition.writes);
+      placed.push(...edition.entries);
+      for (const entry of edition.entries.filter((e) => !e.file.startsWith('in-force/')))
+        files.push({
+          policy: policy.id,
+          version: entry.version,
+          status: entry.status,
+          effectiveDate: entry.effectiveDate,
+          nextReviewDate: entry.nextReviewDate,
+          format: entry.format as Format,
+          file: path.join(folder, entry.file),
+          sha256: entry.sha256,
+          bytes: Buffer.byteLength(drawn.find((d) => d.format === entry.format)?.contents ?? ''),
+        });
+      if (!approved)
+        placed.push(
+          ...(await inForceCopies(
+            policy,
+            versions,
+            { folder, registerFile, previous, renderers, writes },
+            options,
+          )),
+        );
     }
+    // A subset build speaks only for the policies it built; a whole build also for editions the
+    // profile no longer produces (a terminology switch, a removed policy), though an edition in force
+    // stays in force until its successor is approved or it is withdrawn.
+    const built = new Set(policies.map((p) => p.id));
+    const settled = settleEntries(folder, previous, placed, (entry) =>
+      built.has(entry.policy)
+        ? !isCurrentEntry(entry, currentEditions(register.policies[entry.policy]?.versions ?? []))
+        : !options.policies && !entry.file.startsWith('in-force/'),
+    );
+
     // Everything lands together: every file is written to a temporary name first and only then renamed,
     // so a full disk or a stop part-way leaves the documents, register and manifest as they were.
-    if (!options.frozen && recorded.some((r) => r.outcome !== 'unchanged')) {
-      writes.push({ file: registerFile, contents: registerText(register) });
-    }
-    const staged = writes.find((w) => w.file === registerFile)?.contents as string | undefined;
-    writes.push(...((await options.finalWrites?.(files, staged)) ?? []));
+    let staged: string | undefined;
+    if (!options.frozen) {
+      if (registerChanged) {
+        staged = registerText(register);
+        writes.push({ file: registerFile, contents: staged });
+      } else writes.splice(0, writes.length, ...writes.filter((w) => !isSnapshotWrite(w.file, registerFile)));
+      writes.push(
+        outputRecordWrite(
+          registerFile,
+          await readOutputRecord(registerFile),
+          folder,
+          [...built],
+          options.formats,
+        ),
+      );
+      writes.push(...((await options.finalWrites?.(settled.entries, staged)) ?? []));
+    } else writes.splice(0, writes.length, ...writes.filter((w) => !isSnapshotWrite(w.file, registerFile)));
     await writeFilesAtomic(writes);
-    return { slug, files, recorded, diagnostics: [] };
+    if (!options.frozen) await removeEntries(folder, settled.remove);
+    return { slug, files, recorded, diagnostics: [], warnings };
   };
   return options.frozen ? work() : withRegisterLock(registerFile, work);
 }
 
-async function writePolicy(
-  policy: PolicyRendition,
-  profile: ResolvedProfile,
-  version: ReturnType<typeof documentVersion>,
-  slug: string,
-  options: BuildOptions,
-  writes: FileWrite[],
-): Promise<WrittenFile[]> {
-  const name = slugify(policy.title, 'policy');
-  // The model is needed for every format but Markdown; built once, drawn many times.
-  const doc = options.formats.some((f) => f !== 'md')
-    ? await buildDocument(policy, profile, version)
-    : undefined;
-  // Chromium prints in its own process while this one draws the other formats: they start once it is
-  // printing, so this thread is free to answer the browser while it loads the page. A DOCX drawn on a
-  // worker thread starts at once.
-  let printing = () => {};
-  const printed = options.formats.includes('pdf')
-    ? new Promise<void>((resolve) => (printing = resolve))
-    : Promise.resolve();
-  const rendered = await Promise.all(
-    options.formats.map(async (format) => {
-      if (format !== 'pdf' && !(format === 'docx' && options.docx)) await printed;
-      return { format, contents: await renderFormat(format, doc, policy, options, printing) };
-    }),
-  );
-  const files: WrittenFile[] = [];
-  for (const { format, contents } of rendered) {
-    const file = path.join(options.out, slug, `${name}.${format}`);
-    writes.push({ file, contents });
-    if (version.status === 'approved')
-      writes.push({
-        file: path.join(options.out, slug, 'archive', `${name}-v${version.version}.${format}`),
-        contents,
-        ifExists: 'keep',
-      });
-    files.push({
-      policy: policy.id,
-      version: version.version,
-      status: version.status,
-      effectiveDate: version.effectiveDate ?? null,
-      nextReviewDate: version.nextReviewDate,
-      format,
-      file,
-      sha256: createHash('sha256').update(contents).digest('hex'),
-      bytes: Buffer.byteLength(contents),
-    });
-  }
-  return files;
-}
+const isSnapshotWrite = (file: string, registerFile: string) =>
+  file.startsWith(`${registerFile.replace(/\.ya?ml$/i, '')}${path.sep}`);
 
-async function renderFormat(
-  format: Format,
-  doc: PolicyDocument | undefined,
+/**
+ * While a draft is pending, the edition in force stays in `in-force/`: copies already there are kept;
+ * missing ones are drawn from the in-force version's snapshot.
+ */
+async function inForceCopies(
   policy: PolicyRendition,
+  versions: Register['policies'][string]['versions'],
+  at: {
+    folder: string;
+    registerFile: string;
+    previous: readonly ManifestFile[];
+    renderers: Renderers;
+    writes: FileWrite[];
+  },
   options: BuildOptions,
-  printing: () => void,
-): Promise<string | Buffer> {
-  if (format === 'md') return `# ${escapeMarkdown(policy.title)}\n\n${policy.markdown.trimEnd()}\n`;
-  if (!doc) throw new Error('the document model is built for every format but Markdown');
-  switch (format) {
-    case 'html':
-      return renderHtml(doc);
-    case 'pdf': {
-      const { renderPdf } = await import('../document/pdf.js');
-      return renderPdf(doc, options.browser(), printing);
-    }
-    case 'docx': {
-      if (options.docx) return options.docx(doc);
-      const { renderDocx } = await import('../document/docx.js');
-      return renderDocx(doc);
-    }
-  }
+): Promise<ManifestFile[]> {
+  const { folder, previous } = at;
+  const inForce = versionInForce(versions, '9999-12-31');
+  if (!inForce) return [];
+  const name = editionName(inForce.title);
+  const kept = previous.filter(
+    (e) =>
+      e.policy === policy.id &&
+      e.file.startsWith('in-force/') &&
+      e.version === inForce.version &&
+      existsSync(path.join(folder, e.file)),
+  );
+  const missing = options.formats.filter((f) => !kept.some((e) => e.file === `in-force/${name}.${f}`));
+  if (missing.length === 0 || !inForce.source) return kept;
+  const source = await readSnapshot(at.registerFile, policy.id, inForce.version, inForce.source);
+  const info = documentVersion(versions, policy.reviewIntervalMonths, inForce);
+  const drawn = await renderEdition(source, info, missing, at.renderers);
+  const edition = placeEdition(folder, policy.id, name, info, drawn, ['in-force']);
+  at.writes.push(...edition.writes);
+  return [...kept, ...edition.entries];
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
+import { KeypolicyError } from '../errors.js';
 
 export interface ProfileInputs {
   files: string[];
@@ -10,28 +11,102 @@ export interface ProfileInputs {
   skipped: { file: string; reason: string }[];
 }
 
-const isRegister = (file: string) => /\.register\.ya?ml$/i.test(file);
-const isYaml = (file: string) => /\.ya?ml$/i.test(file);
+const REGISTER_REASON = 'a register, not a profile';
 
-/** Expand `clients/*.yaml`, `clients/` and plain paths into profile files, sorted and without duplicates. */
+const isYaml = (file: string) => /\.ya?ml$/i.test(file);
+const isGlob = (input: string) => /[*?[\]{}]/.test(input);
+
+/**
+ * Why `file` is not a profile, if it is not: a register (`NAME.register.yaml`), another file keypolicy
+ * keeps beside a profile (`NAME.register.*`), or anything inside a `NAME.register/` folder (snapshots).
+ */
+function notAProfile(file: string): string | undefined {
+  const base = path.basename(file);
+  if (/^.+\.register\.ya?ml$/i.test(base)) return REGISTER_REASON;
+  if (/^.+\.register\..+$/i.test(base)) return 'kept by keypolicy beside a profile, not a profile';
+  const folders = path.dirname(file).split(/[\\/]/);
+  if (folders.some((folder) => /^.+\.register$/i.test(folder)))
+    return 'inside a register folder, kept by keypolicy, not a profile';
+  return undefined;
+}
+
+/**
+ * Expand `clients/*.yaml`, `clients/` and plain paths into profile files, without duplicates, in the order
+ * given (a folder's or glob's matches sorted, as a shell sorts them). A folder lists the YAML files
+ * directly inside it, not its subfolders. A folder or glob that yields no profile throws
+ * KP_NO_PROFILES (a typo in CI must not pass on an empty set); so do inputs that leave no profile at all.
+ */
 export async function expandProfileInputs(inputs: readonly string[], cwd: string): Promise<ProfileInputs> {
   const found: string[] = [];
+  const barren: string[] = [];
   for (const input of inputs) {
     const absolute = path.resolve(cwd, input);
     const info = await stat(absolute).catch(() => undefined);
+    let matched: string[];
     if (info?.isDirectory()) {
-      found.push(...(await glob(['*.yaml', '*.yml'], { cwd: absolute, absolute: true, onlyFiles: true })));
-    } else if (!info && /[*?[\]{}]/.test(input)) {
-      found.push(...(await glob([input], { cwd, absolute: true, onlyFiles: true })).filter(isYaml));
+      matched = await glob(['*.yaml', '*.yml'], { cwd: absolute, absolute: true, onlyFiles: true });
+    } else if (!info && isGlob(input)) {
+      // expandDirectories off: `client*` must not turn into every file below a `clients` folder.
+      const hits = await glob([input], { cwd, absolute: true, onlyFiles: true, expandDirectories: false });
+      matched = hits.filter(isYaml);
     } else {
       found.push(absolute); // a missing file is reported by validation, at its name
+      continue;
     }
+    found.push(...matched.sort());
+    if (!matched.some((file) => !notAProfile(file)))
+      barren.push(emptyInput(input, info?.isDirectory() === true, matched.length));
   }
-  const unique = [...new Set(found.map((f) => path.normalize(f)))].sort();
-  return {
-    files: unique.filter((f) => !isRegister(f)),
-    skipped: unique.filter(isRegister).map((file) => ({ file, reason: 'a register, not a profile' })),
-  };
+  const unique = [...new Set(found.map((f) => path.normalize(f)))];
+  const files = unique.filter((f) => !notAProfile(f));
+  const skipped = unique.flatMap((file) => {
+    const reason = notAProfile(file);
+    return reason ? [{ file, reason }] : [];
+  });
+  if (barren.length > 0 || (files.length === 0 && inputs.length > 0)) {
+    // No barren folder or glob, yet nothing left: every input was a plain path to a register or the like.
+    const what =
+      barren.length > 0
+        ? barren.join('; ')
+        : inputs
+            .map((input) => `\`${input}\` is ${notAProfile(path.resolve(cwd, input)) ?? 'not a profile'}`)
+            .join('; ');
+    throw new KeypolicyError('KP_NO_PROFILES', `No profile found: ${what}.`, {
+      hint:
+        'Check the spelling and the folder you run keypolicy from. A folder ' +
+        'input takes the .yaml and .yml files directly inside it; registers (NAME.register.yaml) and NAME.register/ ' +
+        'folders are never profiles.',
+    });
+  }
+  return { files, skipped };
+}
+
+/** Why a folder or glob gave no profile, in words naming it as it was typed. */
+function emptyInput(input: string, folder: boolean, yamlFiles: number): string {
+  if (folder)
+    return yamlFiles === 0
+      ? `the folder \`${input}\` holds no .yaml or .yml file`
+      : `the folder \`${input}\` holds only registers and files keypolicy keeps beside them`;
+  return yamlFiles === 0
+    ? `\`${input}\` matches no .yaml or .yml file`
+    : `\`${input}\` matches only registers and files keypolicy keeps beside them`;
+}
+
+/**
+ * Notes for skipped inputs, paths shown by `show`. A folder of clients holds a register beside every
+ * profile: a few are named, many are counted (as build reports them).
+ */
+export function skippedNotes(skipped: ProfileInputs['skipped'], show: (file: string) => string): string[] {
+  if (skipped.length <= 3) return skipped.map((s) => `${show(s.file)}: skipped (${s.reason})`);
+  const examples = `${skipped
+    .slice(0, 2)
+    .map((s) => show(s.file))
+    .join(', ')}, …`;
+  return skipped.every((s) => s.reason === REGISTER_REASON)
+    ? [`${skipped.length} registers skipped (${examples}): registers are not profiles`]
+    : [
+        `${skipped.length} files skipped (${examples}): registers and the files keypolicy keeps beside them are not profiles`,
+      ];
 }
 
 /** `--shard K/N` → { index: K, count: N }, or a usage problem. */

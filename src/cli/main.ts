@@ -4,6 +4,7 @@ import { ExitCode, KeypolicyError } from '../errors.js';
 import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../profile/enums.js';
 import { VERSION } from '../version.js';
 import type { ApproveFlags } from '../commands/approve.js';
+import type { StandingFlags } from '../commands/standing-command.js';
 import type { BuildFlags } from '../commands/build.js';
 import type { StatusFlags } from '../commands/status.js';
 import { handleInterrupts } from './interrupt.js';
@@ -58,13 +59,22 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
   cli
     .command('validate')
     .description('check profiles against the schema and the regulators’ rules; report every problem at once')
-    .argument('[profile...]', 'profile files (default: ./keypolicy.yaml)')
-    .option('--json', 'print one JSON document on stdout: { valid, files: [{ file, errors, warnings }] }')
+    .argument(
+      '[profile...]',
+      'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
+    )
+    .option(
+      '--json',
+      'print one JSON document on stdout: { valid, files: [{ file, errors, warnings }], notes }',
+    )
     .addHelpText(
       'after',
       '\nEach problem is printed as `file:line:col error CODE path: message` with the line and a hint.\n' +
-        'Exit code 0 when every profile is valid (warnings allowed), 1 when any has an error.\n\n' +
-        'Examples:\n  keypolicy validate\n  keypolicy validate clients/*.yaml --json',
+        'A folder takes the .yaml and .yml files directly inside it. Registers (NAME.register.yaml) and what\n' +
+        'keypolicy keeps in NAME.register/ are skipped with a note; abstract bases are checked on their own terms.\n' +
+        'Exit code 0 when every profile is valid (warnings allowed), 1 when any has an error or a folder or\n' +
+        'glob matches no profile.\n\n' +
+        'Examples:\n  keypolicy validate\n  keypolicy validate clients/\n  keypolicy validate "clients/*.yaml" --json',
     )
     .action(async (profiles: string[], options: { json?: boolean }) => {
       const { runValidate } = await import('../commands/validate.js');
@@ -121,27 +131,78 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       setExit(await runBuild({ ...options, profiles }, io));
     });
 
-  cli
-    .command('approve')
-    .description('sign off the latest version of a policy (every required role must sign)')
-    .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
-    .requiredOption('--policy <id>', 'the policy (template id), e.g. key-worker-policy')
-    .requiredOption('--by <name>', 'the name of the person signing')
-    .requiredOption(
-      '--role <role>',
-      'the role they sign in, as documentControl.approvers names it (any case)',
-    )
-    .option('--date <YYYY-MM-DD>', 'the date of signing (default: SOURCE_DATE_EPOCH, else today)')
+  const standing = (command: Command, verb: string) =>
+    command
+      .requiredOption('--by <name>', `the name of the person who ${verb}`)
+      .requiredOption(
+        '--role <role>',
+        'the role they act in, as documentControl.approvers names it (any case)',
+      )
+      .option('--date <YYYY-MM-DD>', 'the date (default: SOURCE_DATE_EPOCH, else today in the UK)')
+      .option('--message <text>', 'a note for the version history')
+      .option('--json', 'print one JSON document on stdout');
+  standing(
+    cli
+      .command('approve')
+      .description(
+        'sign off the latest version of a policy; the last required sign-off issues the signed edition',
+      )
+      .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
+      .option('--policy <id>', 'the policy: its id, file name or title (optional when there is one)'),
+    'signs',
+  )
+    .option('-o, --out <dir>', 'output folder (default: the one the last build used)')
+    .option('-f, --format <list>', 'formats of the signed edition (default: those last built)')
+    .option('--allow-example-values', 'sign even though the profile still holds init’s example values')
     .addHelpText(
       'after',
       '\nThe version is approved when the last required role signs (documentControl.approvers; by default the\n' +
         'Registered Manager in England, the Responsible Individual in Wales). Its effective date is that day and its\n' +
-        'next review date follows documentControl.reviewIntervalMonths. Build again for the signed-off edition.\n\n' +
-        'Example:\n  keypolicy approve --policy key-worker-policy --by "Gareth Pugh" --role "Responsible Individual"',
+        'next review date that day plus documentControl.reviewIntervalMonths, both recorded in the register. The\n' +
+        'signed edition is drawn at once from the version as it was built, into OUT/<slug>/, in-force/ and archive/.\n\n' +
+        'Example:\n  keypolicy approve --by "Gareth Pugh" --role "Responsible Individual"',
     )
     .action(async (profile: string | undefined, options: Omit<ApproveFlags, 'profile'>) => {
       const { runApprove } = await import('../commands/approve.js');
       setExit(await runApprove({ ...options, ...(profile ? { profile } : {}) }, io));
+    });
+
+  standing(
+    cli
+      .command('review')
+      .description(
+        'record a review of the version in force that changed nothing, and set its next review date',
+      )
+      .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
+      .option('--policy <id>', 'the policy: its id, file name or title (optional when there is one)'),
+    'reviewed it',
+  )
+    .addHelpText(
+      'after',
+      '\nSame version number, a dated "Reviewed, no changes" row in the history, a new next review date (the review\n' +
+        'date plus the interval), and the edition in force drawn again. If the policy changed, build and approve instead.\n\n' +
+        'Example:\n  keypolicy review --by "Priya Shah" --role "Registered Manager"',
+    )
+    .action(async (profile: string | undefined, options: Omit<StandingFlags, 'profile'>) => {
+      const { runReview } = await import('../commands/review.js');
+      setExit(await runReview({ ...options, ...(profile ? { profile } : {}) }, io));
+    });
+
+  standing(
+    cli
+      .command('withdraw')
+      .description('record that a policy is no longer in force; its in-force editions move to the archive')
+      .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
+      .requiredOption('--policy <id>', 'the policy: its id, file name or title'),
+    'withdraws it',
+  )
+    .addHelpText(
+      'after',
+      '\nExample:\n  keypolicy withdraw --policy key-worker-policy --by "Priya Shah" --role "Registered Manager"',
+    )
+    .action(async (profile: string | undefined, options: Omit<StandingFlags, 'profile'>) => {
+      const { runWithdraw } = await import('../commands/withdraw.js');
+      setExit(await runWithdraw({ ...options, ...(profile ? { profile } : {}) }, io));
     });
 
   cli
@@ -171,13 +232,22 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
     .description(
       'show what a build would change now: a text diff of each policy against its latest recorded version',
     )
-    .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
+    .argument(
+      '[profile...]',
+      'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
+    )
     .option('--policy <id>', 'only this policy (repeatable)', collect, [])
     .option('--templates <dir>', 'an extra template pack folder (repeatable)', collect, [])
-    .addHelpText('after', '\nNothing is written: the register and the documents are left as they are.')
-    .action(async (profile: string | undefined, options: { policy: string[]; templates: string[] }) => {
+    .addHelpText(
+      'after',
+      '\nNothing is written: the register and the documents are left as they are. Over several profiles each\n' +
+        'diff is headed `==> FILE <==`; registers and abstract bases are skipped with a note.\n' +
+        'Exit code 1 when a profile has an error or a folder or glob matches no profile.\n\n' +
+        'Examples:\n  keypolicy diff\n  keypolicy diff "clients/*.yaml" --policy key-worker-policy',
+    )
+    .action(async (profiles: string[], options: { policy: string[]; templates: string[] }) => {
       const { runDiff } = await import('../commands/diff.js');
-      setExit(await runDiff({ ...options, ...(profile ? { profile } : {}) }, io));
+      setExit(await runDiff({ ...options, profiles }, io));
     });
 
   cli

@@ -5,9 +5,9 @@ import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
 import type { ProfileOutcome } from '../build/batch.js';
 import { FORMATS, type Format } from '../build/formats.js';
-import { expandProfileInputs, inShard, parseShard } from '../build/inputs.js';
-import { parseDateOption, today } from '../dates.js';
-import { BrowserSession, findBrowser } from '../document/browser.js';
+import { expandProfileInputs, inShard, parseShard, skippedNotes } from '../build/inputs.js';
+import { commandDate } from '../dates.js';
+import { BrowserSession, findBrowser, printTimeoutSeconds } from '../document/browser.js';
 import { DocxWorkers } from '../document/docx-workers.js';
 import type { PolicyDocument } from '../document/model.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
@@ -46,16 +46,6 @@ export function parseFormats(value: string | undefined): Format[] {
     );
   }
   return [...new Set(formats)] as Format[];
-}
-
-/** Seconds one document may take to print: `KEYPOLICY_PDF_TIMEOUT`, else 60. */
-function printTimeout(env: Io['env']): number {
-  const value = env.KEYPOLICY_PDF_TIMEOUT;
-  if (value === undefined || value === '') return 60;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0)
-    throw usage(`KEYPOLICY_PDF_TIMEOUT takes a number of seconds above 0; it is \`${value}\`.`);
-  return seconds;
 }
 
 /** Progress on stderr: a bar with counts and the current organisation on a terminal, plain lines otherwise. */
@@ -112,7 +102,7 @@ function holdsEarlierBuild(out: string): boolean {
 
 export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   const formats = parseFormats(flags.format);
-  const date = flags.date !== undefined ? parseDateOption(flags.date, '--date') : today(io.env);
+  const date = commandDate(flags.date, '--date', io.env);
   const jobs = flags.jobs !== undefined ? Number(flags.jobs) : availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1)
     throw usage(`--jobs takes a whole number of at least 1; you wrote \`${flags.jobs ?? ''}\`.`);
@@ -124,7 +114,7 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   // Found before any work, so a missing browser fails fast with exit 3; shared by every document.
   const browserPath = formats.includes('pdf') ? findBrowser(flags.browser, io.env) : undefined;
   const session = browserPath
-    ? new BrowserSession(browserPath, { printMs: printTimeout(io.env) * 1000 })
+    ? new BrowserSession(browserPath, { printMs: printTimeoutSeconds(io.env) * 1000 })
     : undefined;
   const docx = formats.includes('docx') ? new DocxWorkers(jobs) : undefined;
   // A first build starts Chromium and a DOCX thread at once, while the pipeline loads; a rebuild
@@ -165,16 +155,7 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   } finally {
     await Promise.all([session?.close(), docx?.close()]);
   }
-  // A folder of clients holds a register beside every profile: a few are named, many are counted.
-  const skipped =
-    inputs.skipped.length <= 3
-      ? inputs.skipped.map((s) => `${shownPath(s.file, io.cwd)}: skipped (${s.reason})`)
-      : [
-          `${inputs.skipped.length} registers skipped (${inputs.skipped
-            .slice(0, 2)
-            .map((s) => shownPath(s.file, io.cwd))
-            .join(', ')}, …): registers are not profiles`,
-        ];
+  const skipped = skippedNotes(inputs.skipped, (file) => shownPath(file, io.cwd));
   const notes = [...skipped, ...result.notes.map((n) => n.replace(/^[^:]+/, (f) => shownPath(f, io.cwd)))];
   return report(result.outcomes, notes, flags, io);
 }

@@ -1,20 +1,26 @@
 /** What `status` and `diff` look at: a valid profile, its register, and its policies as they would build now. */
 import path from 'node:path';
 import { renditions } from '../build/build-profile.js';
+import { documentSource } from '../document/model.js';
 import type { Diagnostic } from '../errors.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { validateProfile } from '../profile/validate.js';
 import { loadRegister, registerPathFor } from '../register/register.js';
 import type { Register } from '../register/schema.js';
+import { sourceHash } from '../register/snapshots.js';
 import type { PolicyRendition } from '../templates/policies.js';
 
 export interface ProfileState {
   file: string;
+  /** An `abstract: true` base: never built, so it has no state to show. */
+  abstract: boolean;
   profile?: ResolvedProfile;
   register?: Register;
   /** Each policy rendered as a build would now, with its latest recorded date (no new date, nothing written). */
-  current: PolicyRendition[];
+  current: (PolicyRendition & { source: string })[];
   diagnostics: Diagnostic[];
+  /** What is odd but readable in the register. */
+  warnings: Diagnostic[];
 }
 
 export async function loadProfileState(
@@ -22,16 +28,15 @@ export async function loadProfileState(
   options: { date: string; policies?: readonly string[]; packs?: readonly string[] },
 ): Promise<ProfileState> {
   const absolute = path.resolve(file);
-  const report = await validateProfile(absolute);
-  if (!report.resolved) return { file: absolute, current: [], diagnostics: report.errors };
-  const { register, diagnostics } = await loadRegister(registerPathFor(absolute));
-  if (!register) return { file: absolute, profile: report.resolved, current: [], diagnostics };
+  const report = await validateProfile(absolute, { register: false });
+  const base = { file: absolute, abstract: report.abstract === true, current: [], warnings: [] };
+  if (!report.resolved) return { ...base, diagnostics: report.errors };
+  const { register, diagnostics, warnings } = await loadRegister(registerPathFor(absolute));
+  if (!register) return { ...base, profile: report.resolved, diagnostics };
   const rendered = await renditions(report.resolved, register, { ...options, frozen: true });
-  return {
-    file: absolute,
-    profile: report.resolved,
-    register,
-    current: rendered.policies,
-    diagnostics: rendered.diagnostics,
-  };
+  const profile = report.resolved;
+  const current = await Promise.all(
+    rendered.policies.map(async (p) => ({ ...p, source: sourceHash(await documentSource(p, profile)) })),
+  );
+  return { ...base, profile, register, current, diagnostics: rendered.diagnostics, warnings };
 }

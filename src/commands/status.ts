@@ -1,11 +1,12 @@
-/** `keypolicy status [PROFILE...] [--as-of D] [--due-soon-days N] [--fail-on …] [--json]` */
-import path from 'node:path';
+/** `keypolicy status [PROFILE|DIR|GLOB...] [--as-of D] [--due-soon-days N] [--fail-on …] [--json]` */
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, shownPath } from '../cli/report.js';
-import { formatUkDate, parseDateOption, today } from '../dates.js';
+import { expandProfileInputs, skippedNotes } from '../build/inputs.js';
+import { addMonths, commandDate, formatUkDate } from '../dates.js';
 import { ExitCode, KeypolicyError } from '../errors.js';
-import { contentHash, nextReview, versionInForce } from '../register/versioning.js';
-import { loadProfileState } from './profile-state.js';
+import type { RegisterVersion } from '../register/schema.js';
+import { isRecorded, recordedReview, versionInForce, withdrawalOn } from '../register/versioning.js';
+import { loadProfileState, type ProfileState } from './profile-state.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
 const STATUS_FLAGS = ['overdue', 'due-soon', 'unapproved', 'stale'] as const;
@@ -22,10 +23,15 @@ export interface StatusFlags {
 interface PolicyStatus {
   id: string;
   title: string;
+  state: 'in-force' | 'draft' | 'withdrawn' | 'none';
   inForce: { version: string; effectiveDate: string; nextReviewDate: string } | null;
   pending: { version: string; date: string } | null;
+  withdrawn: { date: string; by: string } | null;
   flags: Flag[];
+  notes: string[];
 }
+
+const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
 
 const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -37,69 +43,95 @@ function parseFailOn(value: string | undefined): Flag[] {
     .map((f) => f.trim())
     .filter(Boolean);
   const unknown = flags.filter((f) => !(STATUS_FLAGS as readonly string[]).includes(f));
-  if (unknown.length > 0) {
-    throw new KeypolicyError(
-      'KP_USAGE',
-      `--fail-on takes ${STATUS_FLAGS.join(', ')}; you wrote \`${unknown.join(', ')}\`.`,
-      {
-        exitCode: ExitCode.Usage,
-      },
-    );
-  }
+  if (unknown.length > 0)
+    throw usage(`--fail-on takes ${STATUS_FLAGS.join(', ')}; you wrote \`${unknown.join(', ')}\`.`);
   return flags as Flag[];
 }
 
-export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
-  const asOf = flags.asOf !== undefined ? parseDateOption(flags.asOf, '--as-of') : today(io.env);
-  const dueSoonDays = Number(flags.dueSoonDays ?? 30);
-  if (!Number.isInteger(dueSoonDays) || dueSoonDays < 0) {
-    throw new KeypolicyError(
-      'KP_USAGE',
-      `--due-soon-days takes a whole number of days; you wrote \`${flags.dueSoonDays ?? ''}\`.`,
-      {
-        exitCode: ExitCode.Usage,
-      },
-    );
+/** Days before a review that count as due soon: a whole number up to ten years. */
+function parseDueSoonDays(value: string | undefined): number {
+  const days = /^\d{1,4}$/.test(value ?? '30') ? Number(value ?? 30) : NaN;
+  if (!Number.isInteger(days) || days > 3660)
+    throw usage(`--due-soon-days takes a whole number of days from 0 to 3660; you wrote \`${value ?? ''}\`.`);
+  return days;
+}
+
+/** One policy's standing on a day, answered from the register (never recomputed from today's profile). */
+function policyStatus(id: string, state: ProfileState, asOf: string, dueSoonDays: number): PolicyStatus {
+  const all = state.register?.policies[id]?.versions ?? [];
+  // On another day, only what had happened by then.
+  const versions = all.filter((v) => v.date <= asOf);
+  const current = state.current.find((p) => p.id === id);
+  const interval = current?.reviewIntervalMonths ?? 12;
+  const latest: RegisterVersion | undefined = versions.at(-1);
+  const inForce = versionInForce(versions, asOf);
+  const withdrawal = withdrawalOn(versions, asOf);
+  const review = inForce ? recordedReview(inForce, interval, asOf) : undefined;
+  const pending =
+    latest &&
+    !(latest.approvedOn && latest.approvedOn <= asOf) &&
+    !(latest.withdrawn && latest.withdrawn.date <= asOf)
+      ? latest
+      : undefined;
+  const flags: Flag[] = [];
+  const notes: string[] = [];
+  if (review && review < asOf) flags.push('overdue');
+  else if (review && review <= addDays(asOf, dueSoonDays)) flags.push('due-soon');
+  if (pending || (!inForce && !withdrawal)) flags.push('unapproved');
+  if (current && !withdrawal && !isRecorded(all.at(-1), current)) flags.push('stale');
+  if (inForce && review && current) {
+    const base = inForce.reviews?.findLast((r) => r.date <= asOf)?.date ?? inForce.approvedOn ?? inForce.date;
+    if (addMonths(base, interval) !== review)
+      notes.push(
+        `the review interval is now ${interval} months; it applies from the next approval or review`,
+      );
   }
+  return {
+    id,
+    title: latest?.title ?? current?.title ?? id,
+    state: withdrawal ? 'withdrawn' : inForce ? 'in-force' : pending ? 'draft' : 'none',
+    inForce:
+      inForce && review
+        ? { version: inForce.version, effectiveDate: inForce.approvedOn ?? '', nextReviewDate: review }
+        : null,
+    pending: pending ? { version: pending.version, date: pending.date } : null,
+    withdrawn: withdrawal ? { date: withdrawal.date, by: `${withdrawal.name} (${withdrawal.role})` } : null,
+    flags,
+    notes,
+  };
+}
+
+/** Worst first: what needs someone's attention soonest. */
+const RANK: Record<string, number> = { overdue: 0, unapproved: 1, stale: 2, 'due-soon': 3 };
+const severity = (p: PolicyStatus) =>
+  Math.min(4 + (p.state === 'withdrawn' ? 1 : 0), ...p.flags.map((f) => RANK[f] ?? 4));
+
+export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
+  const asOf = commandDate(flags.asOf, '--as-of', io.env);
+  const dueSoonDays = parseDueSoonDays(flags.dueSoonDays);
   const failOn = parseFailOn(flags.failOn);
-  const files = (flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE]).map((p) =>
-    path.resolve(io.cwd, p),
+  const inputs = await expandProfileInputs(
+    flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE],
+    io.cwd,
   );
-  const results = [];
-  for (const file of files) {
+  const notes = skippedNotes(inputs.skipped, (file) => shownPath(file, io.cwd));
+  const results: { state: ProfileState; organisation: string | null; policies: PolicyStatus[] }[] = [];
+  for (const file of inputs.files) {
     const state = await loadProfileState(file, { date: asOf });
-    const policies: PolicyStatus[] = [];
-    if (state.register) {
-      const ids = [
-        ...new Set([...Object.keys(state.register.policies), ...state.current.map((p) => p.id)]),
-      ].sort();
-      for (const id of ids) {
-        const versions = state.register.policies[id]?.versions ?? [];
-        const current = state.current.find((p) => p.id === id);
-        const interval = current?.reviewIntervalMonths ?? 12;
-        const latest = versions.at(-1);
-        const inForce = versionInForce(versions, asOf);
-        const review = inForce ? nextReview(inForce, interval) : undefined;
-        const pending = latest && !latest.approvedOn ? latest : undefined;
-        const statusFlags: Flag[] = [];
-        if (review && review < asOf) statusFlags.push('overdue');
-        else if (review && review <= addDays(asOf, dueSoonDays)) statusFlags.push('due-soon');
-        if (pending || !inForce) statusFlags.push('unapproved');
-        if (current && (!latest || latest.contentHash !== contentHash(current.markdown)))
-          statusFlags.push('stale');
-        policies.push({
-          id,
-          title: latest?.title ?? current?.title ?? id,
-          inForce:
-            inForce && review
-              ? { version: inForce.version, effectiveDate: inForce.approvedOn ?? '', nextReviewDate: review }
-              : null,
-          pending: pending ? { version: pending.version, date: pending.date } : null,
-          flags: statusFlags,
-        });
-      }
+    if (state.abstract) {
+      notes.push(`${shownPath(file, io.cwd)}: skipped (an abstract base, never built)`);
+      continue;
     }
-    results.push({ state, policies });
+    const ids = state.register
+      ? [...new Set([...Object.keys(state.register.policies), ...state.current.map((p) => p.id)])].sort()
+      : [];
+    const organisation =
+      (state.profile?.data as { organisation?: { name?: string } } | undefined)?.organisation?.name ?? null;
+    results.push({
+      state,
+      organisation,
+      policies: ids.map((id) => policyStatus(id, state, asOf, dueSoonDays)),
+    });
   }
   const failed = results.some(
     (r) => r.state.diagnostics.length > 0 || r.policies.some((p) => p.flags.some((f) => failOn.includes(f))),
@@ -111,10 +143,13 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
       dueSoonDays,
       failOn,
       ok: !failed,
-      profiles: results.map(({ state, policies }) => ({
+      notes,
+      profiles: results.map(({ state, organisation, policies }) => ({
         profile: shownPath(state.file, io.cwd),
+        organisation,
         policies,
         errors: state.diagnostics.map((d) => diagnosticJson(d, io.cwd)),
+        warnings: state.warnings.map((d) => diagnosticJson(d, io.cwd)),
       })),
     };
     io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
@@ -122,25 +157,53 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
   }
   const c = colours(io, io.stdout);
   const err = colours(io, io.stderr);
-  for (const { state, policies } of results) {
-    for (const d of state.diagnostics) io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
-    const name = (state.profile?.data as { organisation?: { name?: string } } | undefined)?.organisation
-      ?.name;
-    io.stdout.write(
-      `${c.bold(name ?? shownPath(state.file, io.cwd))} ${c.dim(`(${shownPath(state.file, io.cwd)}, as of ${formatUkDate(asOf)})`)}\n`,
+  for (const note of notes) io.stderr.write(`note: ${note}\n`);
+  for (const { state } of results)
+    for (const d of [...state.diagnostics, ...state.warnings])
+      io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
+  const rows = results
+    .flatMap(({ state, organisation, policies }) => {
+      const who = organisation ?? shownPath(state.file, io.cwd);
+      if (policies.length === 0 && state.diagnostics.length === 0)
+        return [{ who, p: undefined as PolicyStatus | undefined, rank: 1 }];
+      return policies.map((p) => ({ who, p: p, rank: severity(p) }));
+    })
+    .sort(
+      (a, b) =>
+        a.rank - b.rank || a.who.localeCompare(b.who) || (a.p?.title ?? '').localeCompare(b.p?.title ?? ''),
     );
-    if (policies.length === 0 && state.diagnostics.length === 0)
-      io.stdout.write('  no policies recorded yet: run keypolicy build\n');
-    for (const p of policies) {
-      const inForce = p.inForce
-        ? `version ${p.inForce.version} in force since ${formatUkDate(p.inForce.effectiveDate)}, next review ${formatUkDate(p.inForce.nextReviewDate)}`
-        : 'no approved version';
-      const pending = p.pending
-        ? `; draft ${p.pending.version} of ${formatUkDate(p.pending.date)} awaiting approval`
-        : '';
-      const marks = p.flags.map((f) => (failOn.includes(f) ? err.red(f) : c.yellow(f))).join(', ');
-      io.stdout.write(`  ${p.title}: ${inForce}${pending}${marks ? ` [${marks}]` : ''}\n`);
-    }
+  const table = rows.map(({ who, p }) => {
+    if (!p) return [who, '(no policies recorded yet: run keypolicy build)', '', '', '', ''];
+    const inForce = p.withdrawn
+      ? `withdrawn ${formatUkDate(p.withdrawn.date)}`
+      : p.inForce
+        ? `${p.inForce.version} since ${formatUkDate(p.inForce.effectiveDate)}`
+        : 'none';
+    return [
+      who,
+      p.title,
+      inForce,
+      p.inForce ? formatUkDate(p.inForce.nextReviewDate) : '',
+      p.pending ? `${p.pending.version} of ${formatUkDate(p.pending.date)}` : '',
+      p.flags.join(', '),
+    ];
+  });
+  const heading = ['Organisation', 'Policy', 'In force', 'Next review', 'Draft pending', 'Flags'];
+  const widths = heading.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  io.stdout.write(`${c.dim(`as of ${formatUkDate(asOf)}`)}\n${c.bold(line(heading))}\n`);
+  for (const [i, cells] of table.entries()) {
+    const flagged = (rows[i]?.p?.flags ?? []).some((f) => failOn.includes(f));
+    const text = line(cells);
+    io.stdout.write(
+      `${flagged ? err.red(text) : (rows[i]?.p?.flags.length ?? 0) > 0 ? c.yellow(text) : text}\n`,
+    );
   }
+  for (const { p, who } of rows)
+    for (const note of p?.notes ?? []) io.stdout.write(`${c.dim(`note: ${who}, ${p?.title}: ${note}`)}\n`);
   return failed ? ExitCode.Invalid : ExitCode.Success;
 }

@@ -1,8 +1,8 @@
-/** `keypolicy validate [PROFILE...] [--json]` */
-import path from 'node:path';
+/** `keypolicy validate [PROFILE|DIR|GLOB...] [--json]` */
+import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../build/inputs.js';
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, KeypolicyError } from '../errors.js';
 import { validateProfile } from '../profile/validate.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
@@ -12,12 +12,25 @@ export interface ValidateOptions {
 }
 
 export async function runValidate(options: ValidateOptions, io: Io): Promise<ExitCode> {
-  const files = (options.profiles.length > 0 ? options.profiles : [DEFAULT_PROFILE]).map((p) =>
-    path.resolve(io.cwd, p),
-  );
+  let inputs: ProfileInputs;
+  try {
+    inputs = await expandProfileInputs(
+      options.profiles.length > 0 ? options.profiles : [DEFAULT_PROFILE],
+      io.cwd,
+    );
+  } catch (error) {
+    // `--json` promises one document on stdout on every path; the error itself still goes to stderr.
+    if (options.json && error instanceof KeypolicyError) {
+      const failure = { code: error.code, message: error.message, hint: error.hint ?? null };
+      io.stdout.write(`${JSON.stringify({ valid: false, files: [], notes: [], error: failure }, null, 2)}\n`);
+    }
+    throw error;
+  }
+  // Abstract bases stay in: validate checks a base on its own (lenient) terms, unlike build.
   const reports = [];
-  for (const file of files) reports.push(await validateProfile(file));
+  for (const file of inputs.files) reports.push(await validateProfile(file));
   const valid = reports.every((r) => r.errors.length === 0);
+  const notes = skippedNotes(inputs.skipped, (file) => shownPath(file, io.cwd));
 
   if (options.json) {
     const document = {
@@ -29,6 +42,7 @@ export async function runValidate(options: ValidateOptions, io: Io): Promise<Exi
         errors: r.errors.map((d) => diagnosticJson(d, io.cwd)),
         warnings: r.warnings.map((d) => diagnosticJson(d, io.cwd)),
       })),
+      notes,
     };
     io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return valid ? ExitCode.Success : ExitCode.Invalid;
@@ -36,6 +50,7 @@ export async function runValidate(options: ValidateOptions, io: Io): Promise<Exi
 
   const err = colours(io, io.stderr);
   const out = colours(io, io.stdout);
+  for (const note of notes) io.stderr.write(`note: ${note}\n`);
   for (const report of reports) {
     for (const d of [...report.errors, ...report.warnings])
       io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);

@@ -181,6 +181,20 @@ function profileParent(): string {
 const PAGE_USES = 50;
 
 /** A browser for one build: launched on first use, closed once at the end. */
+/** Seconds one document may take to print: `KEYPOLICY_PDF_TIMEOUT`, else 60. */
+export function printTimeoutSeconds(env: Record<string, string | undefined>): number {
+  const value = env.KEYPOLICY_PDF_TIMEOUT;
+  if (value === undefined || value === '') return 60;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new KeypolicyError(
+      'KP_USAGE',
+      `KEYPOLICY_PDF_TIMEOUT takes a number of seconds above 0; it is \`${value}\`.`,
+      { exitCode: ExitCode.Usage },
+    );
+  return seconds;
+}
+
 export class BrowserSession {
   private browser: Promise<Browser> | undefined;
   /** Idle pages, reused: opening a fresh page costs more than printing a short policy. */

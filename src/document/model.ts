@@ -102,6 +102,25 @@ interface ProfileFacts {
   documentControl?: { uncontrolledWhenPrinted?: boolean; copyright?: string };
 }
 
+/**
+ * Everything a document is drawn from besides its version: the policy's words and the organisation's
+ * facts as they were when it was rendered. The register keeps it as the version's snapshot, so an
+ * approved edition is drawn from what was built, whatever the profile says now.
+ */
+export interface DocumentSource {
+  title: string;
+  markdown: string;
+  organisation: {
+    name: string;
+    registrations: ControlRow[];
+    owner: string;
+    brandColour: string;
+    uncontrolledWhenPrinted: boolean;
+    copyright: string;
+  };
+  logo?: Logo;
+}
+
 /** The regulator's identifiers, labelled as the regulator names them. */
 function registrations(profile: ResolvedProfile): ControlRow[] {
   const r = (profile.data as unknown as ProfileFacts).registration ?? {};
@@ -120,26 +139,44 @@ function registrations(profile: ResolvedProfile): ControlRow[] {
     .map(([label, value]) => ({ label, value }));
 }
 
-/** Assemble the document model for one policy and version. */
-export async function buildDocument(
+/** What a document of this policy is drawn from, taken from the profile now (the logo read from disk). */
+export async function documentSource(
   policy: RenderedPolicy,
   profile: ResolvedProfile,
-  version: VersionInfo,
-): Promise<PolicyDocument> {
+): Promise<DocumentSource> {
   const facts = profile.data as unknown as ProfileFacts;
-  const body = parseMarkdown(policy.markdown);
+  const name = facts.organisation.name;
+  const logo = await readLogo(profile.logo);
+  return {
+    title: policy.title,
+    markdown: policy.markdown,
+    organisation: {
+      name,
+      registrations: registrations(profile),
+      owner: profile.owner,
+      brandColour: facts.organisation.brandColour ?? '#1f4e79',
+      uncontrolledWhenPrinted: facts.documentControl?.uncontrolledWhenPrinted !== false,
+      copyright: facts.documentControl?.copyright ?? `© ${name}`,
+    },
+    ...(logo ? { logo } : {}),
+  };
+}
+
+/** Assemble the document model for one policy and version. */
+export function buildDocument(source: DocumentSource, version: VersionInfo): PolicyDocument {
+  const body = parseMarkdown(source.markdown);
   makeSafe(body);
   numberHeadings(body);
   const draft = version.status === 'draft';
   const approvedBy = version.approvals.map((a) => `${a.name} (${a.role})`).join('; ');
-  const name = facts.organisation.name;
+  const { name, owner } = source.organisation;
   return {
-    title: policy.title,
+    title: source.title,
     lang: 'en-GB',
     draft,
-    organisation: { name, registrations: registrations(profile) },
-    ...(await readLogo(profile.logo).then((logo) => (logo ? { logo } : {}))),
-    brandColour: facts.organisation.brandColour ?? '#1f4e79',
+    organisation: { name, registrations: source.organisation.registrations },
+    ...(source.logo ? { logo: source.logo } : {}),
+    brandColour: source.organisation.brandColour,
     body,
     control: [
       { label: 'Version', value: version.version },
@@ -148,7 +185,7 @@ export async function buildDocument(
         label: 'Effective date',
         value: version.effectiveDate ? formatUkDate(version.effectiveDate) : 'On approval',
       },
-      { label: 'Owner', value: profile.owner },
+      { label: 'Owner', value: owner },
       {
         label: draft ? 'Approver' : 'Approved by',
         value: draft ? version.approverRoles.join('; ') : approvedBy,
@@ -164,11 +201,11 @@ export async function buildDocument(
       return { role, name: approval?.name ?? '', date: approval ? formatUkDate(approval.date) : '' };
     }),
     footer: {
-      title: policy.title,
+      title: source.title,
       version: `Version ${version.version}${draft ? ' DRAFT' : ''}`,
-      uncontrolled: facts.documentControl?.uncontrolledWhenPrinted !== false,
-      copyright: facts.documentControl?.copyright ?? `© ${name}`,
+      uncontrolled: source.organisation.uncontrolledWhenPrinted,
+      copyright: source.organisation.copyright,
     },
-    metadata: { title: policy.title, author: name, subject: `${policy.title} — ${name}`, date: version.date },
+    metadata: { title: source.title, author: name, subject: `${source.title} — ${name}`, date: version.date },
   };
 }

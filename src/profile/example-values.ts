@@ -50,3 +50,19 @@ export const EXAMPLE_VALUES: readonly ExampleValue[] = [
     replaceWith: 'your service manager’s name',
   },
 ];
+
+/** Whether a field's value is still the example `init` wrote there. */
+export function isExampleValue(example: ExampleValue, actual: unknown): boolean {
+  const { value } = example;
+  if (typeof value === 'string') return actual === value;
+  return (
+    actual !== null &&
+    typeof actual === 'object' &&
+    (actual as Record<string, unknown>).firstName === value.firstName &&
+    (actual as Record<string, unknown>).lastName === value.lastName
+  );
+}
+
+/** The example values still present, given how to read a field by its JSON pointer. */
+export const exampleValuesIn = (valueAt: (pointer: string) => unknown): ExampleValue[] =>
+  EXAMPLE_VALUES.filter((example) => isExampleValue(example, valueAt(example.pointer)));

@@ -1,7 +1,7 @@
 /** Validate stage, part 2: checks the schema cannot express (files on disk, regulatory rules, placeholders). */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EXAMPLE_VALUES } from './example-values.js';
+import { exampleValuesIn } from './example-values.js';
 import type { PlainObject } from './load.js';
 import { valueAtPointer, type DiagnosticInit } from './source.js';
 
@@ -184,27 +184,20 @@ function checkNationFields(ctx: SemanticContext): DiagnosticInit[] {
 }
 
 function checkExampleValues(ctx: SemanticContext): DiagnosticInit[] {
-  return EXAMPLE_VALUES.flatMap(({ pointer, value, replaceWith }) => {
-    const actual = valueAtPointer(ctx.data, pointer);
-    const same =
-      typeof value === 'string'
-        ? actual === value
-        : actual !== null &&
-          typeof actual === 'object' &&
-          (actual as PlainObject).firstName === value.firstName &&
-          (actual as PlainObject).lastName === value.lastName;
-    if (!same) return [];
-    const shown = typeof value === 'string' ? value : `${value.firstName} ${value.lastName}`;
-    return [
-      {
-        code: 'KP_EXAMPLE_VALUE',
-        severity: 'warning' as const,
-        pointer,
-        message: `This is still the example value \`${shown}\` that \`keypolicy init\` wrote.`,
-        hint: `Replace it with ${replaceWith}. Drafts can be built meanwhile; do not approve a policy that shows it.`,
-      },
-    ];
-  });
+  return exampleValuesIn((pointer) => valueAtPointer(ctx.data, pointer)).flatMap(
+    ({ pointer, value, replaceWith }) => {
+      const shown = typeof value === 'string' ? value : `${value.firstName} ${value.lastName}`;
+      return [
+        {
+          code: 'KP_EXAMPLE_VALUE',
+          severity: 'warning' as const,
+          pointer,
+          message: `This is still the example value \`${shown}\` that \`keypolicy init\` wrote.`,
+          hint: `Replace it with ${replaceWith}. Drafts can be built meanwhile; do not approve a policy that shows it.`,
+        },
+      ];
+    },
+  );
 }
 
 /** C0 controls but tab and line breaks, DEL and the C1 controls: nothing a policy can print. */

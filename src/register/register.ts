@@ -1,16 +1,13 @@
 /** The register file beside each profile: read (with located errors), checked, locked and written atomically. */
-import { readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from 'yaml';
-import { onInterrupt } from '../cli/interrupt.js';
 import type { Diagnostic } from '../errors.js';
-import { KeypolicyError } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { loadYamlFile } from '../profile/load.js';
 import { checkAgainstSchema } from '../profile/schema-check.js';
-import type { Register, RegisterVersion } from './schema.js';
+import { READABLE_REGISTER_FORMATS, REGISTER_FORMAT, type Register, type RegisterVersion } from './schema.js';
 
 /** `NAME.yaml` → `NAME.register.yaml`, beside it. */
 export function registerPathFor(profileFile: string): string {
@@ -18,7 +15,7 @@ export function registerPathFor(profileFile: string): string {
   return path.join(path.dirname(profileFile), `${path.basename(profileFile, ext)}.register.yaml`);
 }
 
-const emptyRegister = (): Register => ({ registerVersion: 1, policies: {} });
+const emptyRegister = (): Register => ({ registerVersion: REGISTER_FORMAT, policies: {} });
 
 /** `1.10` sorts after `1.9`. */
 export function compareVersions(a: string, b: string): number {
@@ -27,21 +24,39 @@ export function compareVersions(a: string, b: string): number {
   return aMajor - bMajor || aMinor - bMinor;
 }
 
+export interface LoadedRegister {
+  register?: Register;
+  /** Why the register cannot be used: it is never written while any is present. */
+  diagnostics: Diagnostic[];
+  /** What is odd but readable (history out of date order), so the user can go on and put it right. */
+  warnings: Diagnostic[];
+}
+
 /**
- * Read a register. A missing file is an empty register; one that does not parse, fails its schema or
- * records versions out of order comes back as diagnostics at its line, and is never overwritten.
+ * Read a register. A missing file is an empty register; one that does not parse, fails its schema,
+ * comes from a newer keypolicy or has been edited by hand comes back as diagnostics at its line, and is
+ * never overwritten. History out of date order is read with a warning, never refused: the user must be
+ * able to reach their own records to put them right.
  */
-export async function loadRegister(
-  file: string,
-): Promise<{ register?: Register; diagnostics: Diagnostic[] }> {
+export async function loadRegister(file: string): Promise<LoadedRegister> {
   const exists = await stat(file).then(
     () => true,
     () => false,
   );
-  if (!exists) return { register: emptyRegister(), diagnostics: [] };
+  if (!exists) return { register: emptyRegister(), diagnostics: [], warnings: [] };
   const loaded = await loadYamlFile(file);
-  if (!loaded.data || !loaded.source) return { diagnostics: loaded.diagnostics };
+  if (!loaded.data || !loaded.source) return { diagnostics: loaded.diagnostics, warnings: [] };
   const source = loaded.source;
+  const format = loaded.data.registerVersion;
+  if (typeof format === 'number' && !READABLE_REGISTER_FORMATS.includes(format)) {
+    const diagnostic = source.diagnostic({
+      code: 'KP_REGISTER_FORMAT',
+      pointer: '/registerVersion',
+      message: `This register was written in format ${format}, by a newer keypolicy; this keypolicy reads formats ${READABLE_REGISTER_FORMATS.join(' and ')}.`,
+      hint: 'Upgrade keypolicy to read it. It has not been changed.',
+    });
+    return { diagnostics: [diagnostic], warnings: [] };
+  }
   const wrote = (pointer: string, value: unknown) =>
     `\`${source.sourceOf(pointer) ?? (typeof value === 'string' ? value : JSON.stringify(value))}\``;
   const findings = checkAgainstSchema(loaded.data, { check: 'register', wrote });
@@ -49,8 +64,9 @@ export async function loadRegister(
     ...loaded.diagnostics,
     ...findings.map((f) => source.diagnostic({ ...f, code: 'KP_REGISTER' })),
   ];
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.length > 0) return { diagnostics, warnings: [] };
   const register = loaded.data as unknown as Register;
+  const warnings: Diagnostic[] = [];
   for (const [id, policy] of Object.entries(register.policies)) {
     let chained = '';
     policy.versions.forEach((version, index) => {
@@ -63,7 +79,7 @@ export async function loadRegister(
             code: 'KP_REGISTER_TAMPERED',
             pointer,
             message: `Version ${version.version} of \`${id}\` has been changed since keypolicy recorded it (its hash no longer matches).`,
-            hint: 'Registers are written only by `keypolicy build` and `keypolicy approve`. Restore this file from version control.',
+            hint: 'Registers are written only by keypolicy itself. Restore this file from version control.',
           }),
         );
       }
@@ -79,18 +95,19 @@ export async function loadRegister(
         );
       }
       if (previous && version.date < previous.date) {
-        diagnostics.push(
+        warnings.push(
           source.diagnostic({
-            code: 'KP_REGISTER',
+            code: 'KP_REGISTER_DATES',
+            severity: 'warning',
             pointer: `${pointer}/date`,
             message: `Version ${version.version} of \`${id}\` is dated before the version it follows (${previous.date}).`,
-            hint: 'The register has been edited by hand. Restore it from version control.',
+            hint: 'Later commands need a date on or after the register’s latest; the history is shown as recorded.',
           }),
         );
       }
     });
   }
-  return diagnostics.length > 0 ? { diagnostics } : { register, diagnostics: [] };
+  return diagnostics.length > 0 ? { diagnostics, warnings } : { register, diagnostics: [], warnings };
 }
 
 /** The register as YAML a person can read and git can diff: long text as block scalars, stable key order. */
@@ -98,7 +115,8 @@ function registerYaml(register: Register): string {
   const document = new Document(register);
   document.commentBefore =
     ' keypolicy register: every recorded version of each policy, with its change log and sign-off.\n' +
-    ' Written by `keypolicy build` and `keypolicy approve`; keep it in version control beside the profile.';
+    ' Written by keypolicy (build, approve, review, withdraw); keep it in version control beside the profile,\n' +
+    ' with the snapshots in the folder of the same name.';
   return document.toString({ lineWidth: 0, blockQuote: 'literal' });
 }
 
@@ -122,6 +140,8 @@ function chain(register: Register): void {
 
 /** The register's text, its entries chained by hash. */
 export function registerText(register: Register): string {
+  // An older format is upgraded when it is next written.
+  register.registerVersion = REGISTER_FORMAT;
   chain(register);
   return registerYaml(register);
 }
@@ -129,69 +149,6 @@ export function registerText(register: Register): string {
 /** Write the register atomically (never half-written), its entries chained by hash. */
 export async function saveRegister(file: string, register: Register): Promise<void> {
   await writeFileAtomic(file, registerText(register));
-}
-
-const LOCK_WAIT_MS = 15_000;
-const LOCK_POLL_MS = 100;
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/**
- * Hold the register's lock while `work` runs: a second build of the same profile waits for the first,
- * and gives up with a clear message if it never finishes. A lock left by a process that died is taken over.
- */
-export async function withRegisterLock<T>(registerFile: string, work: () => Promise<T>): Promise<T> {
-  const lock = `${registerFile}.lock`;
-  // Armed before the lock is taken, as a stop can come between the lock appearing and this function
-  // going on; it removes the lock only while it holds this process's pid, so never another build's.
-  const forget = onInterrupt(() => {
-    if (readFileSync(lock, 'utf8') === String(process.pid)) rmSync(lock, { force: true });
-  });
-  try {
-    await takeLock(registerFile, lock);
-    try {
-      return await work();
-    } finally {
-      await rm(lock, { force: true });
-    }
-  } finally {
-    forget();
-  }
-}
-
-async function takeLock(registerFile: string, lock: string): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      // Put in place whole, pid and all: a lock created empty and then written would, if its process
-      // were killed in between, hold no pid to find dead, and block every later build. A write that
-      // fails (a full disk, a read-only folder) is reported as any other file's is.
-      await writeFileAtomic(lock, String(process.pid), { exclusive: true });
-      return;
-    } catch (error) {
-      if (!(error instanceof KeypolicyError && error.code === 'KP_EXISTS')) throw error;
-      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
-      if (holder && !isAlive(holder)) {
-        await rm(lock, { force: true });
-        continue;
-      }
-      if (Date.now() - started > LOCK_WAIT_MS) {
-        throw new KeypolicyError(
-          'KP_REGISTER_LOCKED',
-          `Another keypolicy (process ${holder || 'unknown'}) is using ${path.basename(registerFile)}; waited ${LOCK_WAIT_MS / 1000} s.`,
-          { hint: `Wait for it to finish and run again. If no keypolicy is running, delete ${lock}.` },
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-    }
-  }
 }
 
 /** The latest version of a policy, if it was ever recorded. */

@@ -6,13 +6,78 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const date = (description: string) => Type.String({ format: 'date', description });
 
+const user = Type.Optional(
+  Type.String({
+    minLength: 1,
+    description: 'The operating-system user who ran the command, beside the name they gave.',
+  }),
+);
+
 const Approval = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Who signed.' }),
     role: Type.String({ minLength: 1, description: 'In which role, as the profile names it.' }),
     date: date('When they signed (YYYY-MM-DD).'),
+    user,
   },
   { additionalProperties: false, description: 'One sign-off.' },
+);
+
+const Review = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Who reviewed it.' }),
+    role: Type.String({ minLength: 1, description: 'In which role.' }),
+    date: date('When (YYYY-MM-DD).'),
+    nextReviewDate: date('The next review date this review set.'),
+    message: Type.Optional(Type.String({ description: 'What the reviewer noted.' })),
+    user,
+  },
+  { additionalProperties: false, description: 'A review of the version in force that changed nothing.' },
+);
+
+const Withdrawal = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Who withdrew it.' }),
+    role: Type.String({ minLength: 1, description: 'In which role.' }),
+    date: date('From when the policy is no longer in force (YYYY-MM-DD).'),
+    message: Type.Optional(Type.String({ description: 'Why.' })),
+    user,
+  },
+  {
+    additionalProperties: false,
+    description: 'The policy was withdrawn: no version is in force after this date.',
+  },
+);
+
+const sha256 = (description: string) => Type.String({ pattern: '^sha256:[0-9a-f]{64}$', description });
+
+const Changes = Type.Object(
+  {
+    sections: Type.Object(
+      {
+        added: Type.Array(Type.String()),
+        removed: Type.Array(Type.String()),
+        reworded: Type.Array(Type.String()),
+      },
+      { additionalProperties: false, description: 'Sections by heading, as the document names them.' },
+    ),
+    fields: Type.Array(Type.String(), {
+      description: 'The profile fields that changed, as `path: old → new`.',
+    }),
+    title: Type.Optional(
+      Type.Object({ from: Type.String(), to: Type.String() }, { additionalProperties: false }),
+    ),
+    template: Type.Optional(
+      Type.Object(
+        { id: Type.String(), from: Type.String(), to: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'The field-level detail of what changed since the version before (for audit and `diff`).',
+  },
 );
 
 const Version = Type.Object(
@@ -35,13 +100,39 @@ const Version = Type.Object(
       { additionalProperties: false, description: 'The template this version was rendered from.' },
     ),
     keypolicy: Type.String({ minLength: 1, description: 'The keypolicy version that recorded it.' }),
-    summary: Type.String({ description: 'The change-log entry: what changed and why.' }),
+    summary: Type.String({ description: 'The change-log entry as printed: what changed, in plain English.' }),
+    message: Type.Optional(
+      Type.String({
+        description: 'The `--message` given for this version; it replaces the generated summary.',
+      }),
+    ),
+    changes: Type.Optional(Changes),
+    user,
     approverRoles: Type.Array(Type.String({ minLength: 1 }), {
       minItems: 1,
       description: 'The roles that must all sign this version.',
     }),
     approvals: Type.Array(Approval, { description: 'Sign-offs so far.' }),
     approvedOn: Type.Optional(date('The effective date: when the last required role signed.')),
+    nextReviewDate: Type.Optional(
+      date('The next review date, fixed when the version was approved (review interval at that moment).'),
+    ),
+    reviewIntervalMonths: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'The review interval when this version was built (for a draft’s provisional review date).',
+      }),
+    ),
+    reviews: Type.Optional(
+      Type.Array(Review, { description: 'Reviews of this version that changed nothing.' }),
+    ),
+    withdrawn: Type.Optional(Withdrawal),
+    source: Type.Optional(
+      sha256(
+        'sha256 of the snapshot this version was rendered from (NAME.register/<policy>/<version>.yaml).',
+      ),
+    ),
     profile: Type.Record(Type.String(), Type.Unknown(), {
       description: 'The profile fields this version was built from (dotted paths), for change logs.',
     }),
@@ -51,11 +142,9 @@ const Version = Type.Object(
       }),
     ),
     entryHash: Type.Optional(
-      Type.String({
-        pattern: '^sha256:[0-9a-f]{64}$',
-        description:
-          'sha256 of this entry and the entry before it: a hand edit of a past version or approval breaks the chain.',
-      }),
+      sha256(
+        'sha256 of this entry and the entry before it: a hand edit of a past version or approval breaks the chain.',
+      ),
     ),
   },
   { additionalProperties: false, description: 'One recorded version of a policy.' },
@@ -63,7 +152,9 @@ const Version = Type.Object(
 
 export const RegisterSchema = Type.Object(
   {
-    registerVersion: Type.Literal(1, { description: 'The format of this file.' }),
+    registerVersion: Type.Union([Type.Literal(1), Type.Literal(2)], {
+      description: 'The format of this file (1 is upgraded to 2 on the next write).',
+    }),
     policies: Type.Record(
       Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }),
       Type.Object(
@@ -90,6 +181,13 @@ export const RegisterSchema = Type.Object(
 export type Register = Static<typeof RegisterSchema>;
 export type RegisterVersion = Static<typeof Version>;
 export type RegisterApproval = Static<typeof Approval>;
+export type RegisterReview = Static<typeof Review>;
+export type RegisterWithdrawal = Static<typeof Withdrawal>;
+export type ChangeRecord = Static<typeof Changes>;
+
+/** The register format this keypolicy writes, and the ones it reads. */
+export const REGISTER_FORMAT = 2;
+export const READABLE_REGISTER_FORMATS: readonly number[] = [1, 2];
 
 /** The schema as plain JSON (2020-12), as written to `schemas/register.schema.json`. */
 export function registerJsonSchema(): Record<string, unknown> {

@@ -1,9 +1,10 @@
 /** Versions and change logs: what a build records, and what the documents show about a version. */
 import { createHash } from 'node:crypto';
 import { addMonths, formatUkDate } from '../dates.js';
-import type { VersionInfo } from '../document/model.js';
+import type { HistoryEntry, VersionInfo } from '../document/model.js';
 import type { PlainObject } from '../profile/load.js';
 import { VERSION } from '../version.js';
+import { changeDetail, inEditionTerms, plainSummary, type EditionFacts } from './change-log.js';
 import { compareVersions } from './register.js';
 import type { Register, RegisterVersion } from './schema.js';
 
@@ -25,19 +26,7 @@ export function profileSnapshot(data: PlainObject): Record<string, unknown> {
   return out;
 }
 
-const shown = (value: unknown): string => {
-  if (value === undefined) return '(none)';
-  if (Array.isArray(value)) return `[${value.map(shown).join(', ')}]`;
-  return typeof value === 'string' ? value : JSON.stringify(value);
-};
-
-/** The profile fields whose values differ, as "path: old → new". */
-export function fieldChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const paths = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  return paths
-    .filter((p) => JSON.stringify(before[p]) !== JSON.stringify(after[p]))
-    .map((p) => `${p}: ${shown(before[p])} → ${shown(after[p])}`);
-}
+export { fieldChanges } from './change-log.js';
 
 /** The sections of a policy by heading (escapes removed), each with its normalised words. */
 function sections(markdown: string): Map<string, string> {
@@ -71,32 +60,14 @@ export function sectionChanges(
   };
 }
 
-const MAX_FIELDS = 8;
-
-/** The change-log entry for a version, generated from what changed. */
-function changeSummary(
-  previous: RegisterVersion | undefined,
-  next: { markdown: string; profile: Record<string, unknown>; templateVersion: string; title: string },
-  message?: string,
-): string {
-  const note = message ? ` Note: ${message}` : '';
-  if (!previous) return `First version.${note}`;
-  const parts: string[] = [];
-  const { added, removed, reworded } = sectionChanges(previous.markdown ?? '', next.markdown);
-  if (previous.title !== next.title) parts.push(`Title: ${previous.title} → ${next.title}.`);
-  if (added.length) parts.push(`Sections added: ${added.join('; ')}.`);
-  if (removed.length) parts.push(`Sections removed: ${removed.join('; ')}.`);
-  if (reworded.length) parts.push(`Sections reworded: ${reworded.join('; ')}.`);
-  const fields = fieldChanges(previous.profile, next.profile);
-  if (fields.length) {
-    const more = fields.length > MAX_FIELDS ? `; and ${fields.length - MAX_FIELDS} more` : '';
-    parts.push(`Profile changes: ${fields.slice(0, MAX_FIELDS).join('; ')}${more}.`);
-  }
-  if (previous.template.version !== next.templateVersion) {
-    parts.push(`Template ${previous.template.id} ${previous.template.version} → ${next.templateVersion}.`);
-  }
-  return `${parts.join(' ') || 'Wording updated.'}${note}`;
-}
+/** The facts of a recorded version the change log compares. */
+const factsOf = (v: RegisterVersion): EditionFacts => ({
+  title: v.title,
+  markdown: v.markdown ?? '',
+  profile: v.profile,
+  templateId: v.template.id,
+  templateVersion: v.template.version,
+});
 
 const major = (semver: string) => Number(semver.split('.')[0] ?? 0);
 
@@ -117,25 +88,54 @@ export interface Rendition {
   profile: Record<string, unknown>;
   approverRoles: string[];
   date: string;
+  /** The hash of what the documents are drawn from (see snapshots.ts). */
+  source: string;
+  reviewIntervalMonths: number;
+  /** The operating-system user running the build. */
+  user?: string;
   message?: string;
 }
 
 export type RecordOutcome = 'unchanged' | 'created' | 'revised';
 
+/** Whether a rendition is what the latest version recorded (its snapshot, or its words for a version recorded before snapshots). */
+export const isRecorded = (
+  latest: RegisterVersion | undefined,
+  rendition: { markdown: string; source: string },
+) =>
+  latest !== undefined &&
+  (latest.source !== undefined
+    ? latest.source === rendition.source
+    : latest.contentHash === contentHash(rendition.markdown));
+
 /**
  * Record a policy's rendition: unchanged content keeps its version; changed content after an approved
- * version is a new draft; changed content while the latest version is an unapproved draft revises it.
+ * (or withdrawn) version is a new draft; changed content while the latest version is an unapproved
+ * draft revises it, keeping a `--message` given for it unless a new one is given.
  */
 export function recordVersion(
   register: Register,
   rendition: Rendition,
 ): { version: RegisterVersion; outcome: RecordOutcome } {
-  const hash = contentHash(rendition.markdown);
   const history = (register.policies[rendition.id] ??= { versions: [] }).versions;
   const latest = history.at(-1);
-  if (latest && latest.contentHash === hash) return { version: latest, outcome: 'unchanged' };
-  const revising = latest !== undefined && latest.approvedOn === undefined;
+  if (latest && isRecorded(latest, rendition)) {
+    // A version recorded before snapshots gets one now: its words are the same.
+    latest.source ??= rendition.source;
+    return { version: latest, outcome: 'unchanged' };
+  }
+  const revising = latest !== undefined && latest.approvedOn === undefined && latest.withdrawn === undefined;
   const previous = revising ? history.at(-2) : latest;
+  const message = rendition.message ?? (revising ? latest.message : undefined);
+  const next: EditionFacts = {
+    title: rendition.title,
+    markdown: rendition.markdown,
+    profile: rendition.profile,
+    templateId: rendition.templateId,
+    templateVersion: rendition.templateVersion,
+  };
+  const changes = previous ? changeDetail(factsOf(previous), next) : undefined;
+  const generated = previous && changes ? plainSummary(changes, factsOf(previous), next) : 'First version.';
   const version: RegisterVersion = {
     version: revising
       ? latest.version
@@ -143,13 +143,18 @@ export function recordVersion(
         ? nextVersionNumber(latest, rendition.templateVersion)
         : '1.0',
     date: rendition.date,
-    contentHash: hash,
+    contentHash: contentHash(rendition.markdown),
+    source: rendition.source,
     title: rendition.title,
     template: { id: rendition.templateId, version: rendition.templateVersion },
     keypolicy: VERSION,
-    summary: changeSummary(previous, { ...rendition }, rendition.message),
+    summary: message ?? generated,
+    ...(message !== undefined ? { message } : {}),
+    ...(changes ? { changes } : {}),
+    ...(rendition.user ? { user: rendition.user } : {}),
     approverRoles: rendition.approverRoles,
     approvals: [],
+    reviewIntervalMonths: rendition.reviewIntervalMonths,
     profile: rendition.profile,
     markdown: rendition.markdown,
   };
@@ -158,45 +163,119 @@ export function recordVersion(
   return { version, outcome: revising ? 'revised' : 'created' };
 }
 
-/** The latest version approved on or before `date` (the version in force then). */
+/** When a version was withdrawn on or before `date`, if it was. */
+const withdrawnBy = (versions: readonly RegisterVersion[], date: string) =>
+  versions.findLast((v) => v.withdrawn !== undefined && v.withdrawn.date <= date)?.withdrawn;
+
+/** The latest version approved on or before `date` (the version in force then), unless withdrawn since. */
 export function versionInForce(
   versions: readonly RegisterVersion[],
   date: string,
 ): RegisterVersion | undefined {
-  return [...versions].reverse().find((v) => v.approvedOn !== undefined && v.approvedOn <= date);
+  const approved = versions.findLast((v) => v.approvedOn !== undefined && v.approvedOn <= date);
+  const withdrawn = withdrawnBy(versions, date);
+  if (approved && withdrawn && withdrawn.date >= (approved.approvedOn ?? '')) return undefined;
+  return approved;
 }
 
-/** The next review date of a version: from its approval, or provisionally from its date. */
-export const nextReview = (version: RegisterVersion, months: number): string =>
-  addMonths(version.approvedOn ?? version.date, months);
+/** The withdrawal in effect on `date`: one after the last approval up to then. */
+export function withdrawalOn(versions: readonly RegisterVersion[], date: string) {
+  const withdrawn = withdrawnBy(versions, date);
+  if (!withdrawn) return undefined;
+  const approved = versions.findLast((v) => v.approvedOn !== undefined && v.approvedOn <= date);
+  return approved && (approved.approvedOn ?? '') > withdrawn.date ? undefined : withdrawn;
+}
 
-/** What the documents show about the latest version: control table, history and sign-off. */
+/**
+ * The next review date of a version, as the register fixed it: at approval, then at each review (the
+ * last one on or before `asOf`). A version approved before these dates were recorded falls back to its
+ * approval date plus `fallbackMonths`.
+ */
+export function recordedReview(
+  version: RegisterVersion,
+  fallbackMonths: number,
+  asOf = '9999-12-31',
+): string {
+  const review = (version.reviews ?? []).findLast((r) => r.date <= asOf);
+  if (review) return review.nextReviewDate;
+  if (version.nextReviewDate) return version.nextReviewDate;
+  return addMonths(version.approvedOn ?? version.date, version.reviewIntervalMonths ?? fallbackMonths);
+}
+
+/** The next review date a document shows: the recorded one when approved, else provisional (date + interval). */
+export const nextReview = (version: RegisterVersion, months: number): string =>
+  version.approvedOn !== undefined
+    ? recordedReview(version, months)
+    : addMonths(version.date, version.reviewIntervalMonths ?? months);
+
+/** Whether a history row records a change of terminology, which names both terms and is not re-worded. */
+const switchesTerms = (v: RegisterVersion) =>
+  (v.changes?.fields ?? []).some((f) => f.startsWith('terminology.'));
+
+const signed = (people: readonly { name: string; role: string; date: string }[]) =>
+  people.map((a) => `${a.name} (${a.role}), ${formatUkDate(a.date)}`).join('; ');
+
+/** The printed version history up to and including `edition`, in that edition's vocabulary, reviews included. */
+function historyRows(versions: readonly RegisterVersion[], edition: RegisterVersion): HistoryEntry[] {
+  const rows: HistoryEntry[] = [];
+  for (const v of [...versions].sort((a, b) => compareVersions(a.version, b.version))) {
+    if (compareVersions(v.version, edition.version) > 0) continue;
+    const words = (text: string) =>
+      switchesTerms(v) ? text : inEditionTerms(text, v.profile, edition.profile);
+    rows.push({
+      version: v.version,
+      date: formatUkDate(v.date),
+      summary: words(v.summary),
+      ...(v.approvals.length ? { approvedBy: signed(v.approvals) } : {}),
+    });
+    for (const review of v.reviews ?? [])
+      rows.push({
+        version: v.version,
+        date: formatUkDate(review.date),
+        summary: review.message
+          ? `Reviewed, no changes: ${inEditionTerms(review.message, v.profile, edition.profile)}`
+          : 'Reviewed, no changes.',
+        approvedBy: signed([review]),
+      });
+  }
+  return rows;
+}
+
+/**
+ * What the documents show about a recorded version (the latest by default): control table, history and
+ * sign-off. `reviewIntervalMonths` is today's interval, used only where the register recorded none.
+ */
 export function documentVersion(
   versions: readonly RegisterVersion[],
   reviewIntervalMonths: number,
+  edition: RegisterVersion | undefined = versions.at(-1),
 ): VersionInfo {
-  const latest = versions.at(-1);
-  if (!latest) throw new Error('documentVersion needs at least one recorded version');
-  const approved = latest.approvedOn !== undefined;
+  if (!edition) throw new Error('documentVersion needs at least one recorded version');
+  const approved = edition.approvedOn !== undefined;
   return {
-    version: latest.version,
+    version: edition.version,
     status: approved ? 'approved' : 'draft',
-    date: latest.date,
-    ...(latest.approvedOn ? { effectiveDate: latest.approvedOn } : {}),
-    nextReviewDate: nextReview(latest, reviewIntervalMonths),
-    approvals: latest.approvals,
-    approverRoles: latest.approverRoles,
-    history: [...versions]
-      .sort((a, b) => compareVersions(a.version, b.version))
-      .map((v) => ({
-        version: v.version,
-        date: formatUkDate(v.date),
-        summary: v.summary,
-        ...(v.approvals.length
-          ? {
-              approvedBy: v.approvals.map((a) => `${a.name} (${a.role}), ${formatUkDate(a.date)}`).join('; '),
-            }
-          : {}),
-      })),
+    date: edition.date,
+    ...(edition.approvedOn ? { effectiveDate: edition.approvedOn } : {}),
+    nextReviewDate: nextReview(edition, reviewIntervalMonths),
+    approvals: edition.approvals,
+    approverRoles: edition.approverRoles,
+    history: historyRows(versions, edition),
   };
+}
+
+/** The latest date anything in the register happened: a command dated before it would put history out of order. */
+export function latestRecordedDate(register: Register): string | undefined {
+  let latest: string | undefined;
+  const see = (date: string | undefined) => {
+    if (date !== undefined && (latest === undefined || date > latest)) latest = date;
+  };
+  for (const policy of Object.values(register.policies))
+    for (const v of policy.versions) {
+      see(v.date);
+      v.approvals.forEach((a) => see(a.date));
+      v.reviews?.forEach((r) => see(r.date));
+      see(v.withdrawn?.date);
+    }
+  return latest;
 }

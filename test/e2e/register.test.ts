@@ -61,7 +61,8 @@ describe('versions, approval, change logs and review', () => {
       'Registered Manager',
     );
     expect(never.status).toBe(1);
-    expect(never.stderr).toContain('has never been built');
+    expect(never.stderr).toContain('There is no policy `nothing-built`');
+    expect(never.stderr).toContain('Choices: key-worker-policy (Key Worker Policy)');
     const ok = keypolicy(dir, ...approveArgs('registered manager', '2026-04-10'));
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('approved, effective 10 April 2026');
@@ -115,9 +116,9 @@ describe('versions, approval, change logs and review', () => {
     const [, latest] = versions(dir);
     expect(latest?.version).toBe('1.1');
     expect(latest?.approvedOn).toBeUndefined();
-    expect(latest?.summary).toContain('terminology.worker: key → link');
-    expect(latest?.summary).toMatch(/Sections reworded: .*Purpose and aims/);
-    expect(latest?.summary).toContain('Note: Staff prefer "link worker".');
+    // The message replaces the generated summary; the field-level detail stays for audit.
+    expect(latest?.summary).toBe('Staff prefer "link worker".');
+    expect(latest?.changes?.fields).toContain('terminology.worker: key → link');
     const html = readFileSync(
       path.join(dir, 'policies/riverside-support-ltd/link-worker-policy.html'),
       'utf8',
@@ -133,9 +134,9 @@ describe('versions, approval, change logs and review', () => {
       `${ENGLAND_MINIMAL}terminology:\n  worker: link\ndocumentControl:\n  reviewTriggers: [A new local authority contract]\n`,
     );
     expect(keypolicy(dir, 'build', '--format', 'md', '--date', '2026-06-02').status).toBe(0);
-    expect(versions(dir).map((v) => [v.version, v.date])).toEqual([
-      ['1.0', '2026-04-01'],
-      ['1.1', '2026-06-02'],
+    expect(versions(dir).map((v) => [v.version, v.date, v.summary])).toEqual([
+      ['1.0', '2026-04-01', 'First version.'],
+      ['1.1', '2026-06-02', 'Staff prefer "link worker".'],
     ]);
   });
 

@@ -10,7 +10,13 @@ import { imageSize } from '../../../src/document/image-size.js';
 import { renderDocx, xmlSafe } from '../../../src/document/docx.js';
 import { DocxWorkers } from '../../../src/document/docx-workers.js';
 import { parseMarkdown } from '../../../src/document/markdown.js';
-import { buildDocument, type PolicyDocument, type VersionInfo } from '../../../src/document/model.js';
+import { fitLine } from '../../../src/document/text-width.js';
+import {
+  buildDocument,
+  documentSource,
+  type PolicyDocument,
+  type VersionInfo,
+} from '../../../src/document/model.js';
 import { validateProfile } from '../../../src/profile/validate.js';
 import { renderProfilePolicies } from '../../../src/templates/policies.js';
 import { tempDir } from '../../helpers.js';
@@ -53,7 +59,7 @@ async function model(example: string, version: VersionInfo): Promise<PolicyDocum
   const { policies, diagnostics } = await renderProfilePolicies(profile, { date: '2026-04-01' });
   expect(diagnostics).toEqual([]);
   expect(policies.length).toBeGreaterThan(0);
-  return buildDocument(policies[0]!, profile, version);
+  return buildDocument(await documentSource(policies[0]!, profile), version);
 }
 
 const ENGLAND_APPROVALS = [
@@ -257,6 +263,21 @@ describe.each(['englandDraft', 'englandApproved', 'walesDraft', 'walesApproved']
       expect(document).toContain(row.label);
       expect(document).toContain(row.value);
     }
+  });
+
+  it('gives the history table a Date column the widest date fits on one line', () => {
+    const document = xml[name]!['word/document.xml']!;
+    const history = [...document.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)]
+      .map((m) => m[0])
+      .find((t) => t.includes('Summary of changes'));
+    expect(history).toBeDefined();
+    const columns = [...history!.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    expect(columns).toHaveLength(4);
+    expect(columns.reduce((a, b) => a + b, 0)).toBe(11906 - 2 * 1134);
+    // Twentieths of a point, less the cell's margins (100 each side), in millimetres; body text is 10.5 pt.
+    const textMm = ((columns[1]! - 200) / 20) * (25.4 / 72);
+    expect(fitLine('30 September 2026', textMm, 10.5)).toBe('30 September 2026');
+    expect(fitLine('30 September 2026', textMm / 1.05, 10.5)).toBe('30 September 2026');
   });
 });
 

@@ -1,0 +1,105 @@
+/** What approve, review and withdraw share as commands: their flags, the signer, and how they report. */
+import path from 'node:path';
+import { colours, type Io } from '../cli/io.js';
+import { CONTROL_CHARACTERS, diagnosticJson, formatDiagnostic, shownPath } from '../cli/report.js';
+import { commandDate } from '../dates.js';
+import { ExitCode, KeypolicyError } from '../errors.js';
+import type { StandingRequest, StandingResult } from '../build/standing.js';
+import { parseFormats } from './build.js';
+import { DEFAULT_PROFILE } from './defaults.js';
+
+export interface StandingFlags {
+  profile?: string;
+  policy?: string;
+  by: string;
+  role: string;
+  date?: string;
+  message?: string;
+  out?: string;
+  format?: string;
+  json?: boolean;
+}
+
+const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
+
+/** A name, role or message as given: trimmed, and never with control characters (they would reach the documents). */
+export function cleanText(value: string | undefined, flag: string, required: boolean): string | undefined {
+  const text = value?.trim();
+  if (!text) {
+    if (required)
+      throw usage(
+        `${flag} needs a value: ${flag === '--by' ? 'the name of the person signing' : 'the role they sign in'}.`,
+      );
+    return undefined;
+  }
+  if (new RegExp(CONTROL_CHARACTERS.source).test(text))
+    throw usage(`${flag} holds a control character; type it again as plain text.`);
+  return text;
+}
+
+/** The request and signer a standing command's flags describe. */
+export function standingRequest(flags: StandingFlags, io: Io) {
+  const request: StandingRequest = {
+    profile: path.resolve(io.cwd, flags.profile ?? DEFAULT_PROFILE),
+    date: commandDate(flags.date, '--date', io.env),
+    env: io.env,
+    ...(flags.policy !== undefined ? { policy: flags.policy } : {}),
+    ...(flags.out !== undefined ? { out: path.resolve(io.cwd, flags.out) } : {}),
+    ...(flags.format !== undefined ? { formats: parseFormats(flags.format) } : {}),
+  };
+  const name = cleanText(flags.by, '--by', true) as string;
+  const role = cleanText(flags.role, '--role', true) as string;
+  const message = cleanText(flags.message, '--message', false);
+  return { request, name, role, message };
+}
+
+/**
+ * Run a standing command and report it: a sentence (and notes) for people, or one JSON document on
+ * stdout on every path, failure included.
+ */
+export async function reportStanding<T>(
+  flags: StandingFlags,
+  io: Io,
+  run: () => Promise<StandingResult<T>>,
+  describe: (result: StandingResult<T>) => { message: string; json: Record<string, unknown> },
+): Promise<ExitCode> {
+  let result: StandingResult<T>;
+  try {
+    result = await run();
+  } catch (error) {
+    if (!flags.json || !(error instanceof KeypolicyError)) throw error;
+    const failure = {
+      ok: false,
+      error: { code: error.code, message: error.message, hint: error.hint ?? null },
+    };
+    io.stdout.write(`${JSON.stringify(failure, null, 2)}\n`);
+    return error.exitCode;
+  }
+  const { message, json } = describe(result);
+  if (flags.json) {
+    const document = {
+      ok: true,
+      policy: result.id,
+      ...json,
+      files: result.files.map((f) => ({
+        ...f,
+        file: result.folder ? shownPath(path.join(result.folder, f.file), io.cwd) : f.file,
+      })),
+      notes: result.notes,
+      warnings: result.warnings.map((d) => diagnosticJson(d, io.cwd)),
+    };
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return ExitCode.Success;
+  }
+  const err = colours(io, io.stderr);
+  for (const d of result.warnings) io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
+  for (const note of result.notes) io.stderr.write(`note: ${note}\n`);
+  io.stdout.write(`${message}\n`);
+  const c = colours(io, io.stdout);
+  for (const f of result.files)
+    if (result.folder)
+      io.stdout.write(
+        `${c.green('✓')} ${shownPath(path.join(result.folder, f.file), io.cwd)} ${c.dim(`v${f.version} ${f.status}`)}\n`,
+      );
+  return ExitCode.Success;
+}

@@ -1,0 +1,31 @@
+/** `keypolicy withdraw [PROFILE] --policy ID --by NAME --role ROLE`: the policy is no longer in force. */
+import type { Io } from '../cli/io.js';
+import { changeStanding } from '../build/standing.js';
+import { formatUkDate } from '../dates.js';
+import type { ExitCode } from '../errors.js';
+import { withdrawPolicy } from '../register/sign-off.js';
+import { reportStanding, standingRequest, type StandingFlags } from './standing-command.js';
+
+export async function runWithdraw(flags: StandingFlags, io: Io): Promise<ExitCode> {
+  return reportStanding(
+    flags,
+    io,
+    () => {
+      const { request, name, role, message } = standingRequest(flags, io);
+      const signer = { name, role, date: request.date };
+      return changeStanding(request, (context) => ({
+        outcome: withdrawPolicy(
+          context.register,
+          context.id,
+          { ...signer, ...(context.user ? { user: context.user } : {}) },
+          message,
+        ),
+        redraw: { kind: 'withdraw' },
+      }));
+    },
+    ({ outcome }) => ({
+      message: `${outcome.title} is withdrawn from ${formatUkDate(outcome.withdrawn?.date ?? '')}; its editions in force were moved to the archive.`,
+      json: { version: outcome.version, title: outcome.title, withdrawn: outcome.withdrawn ?? null },
+    }),
+  );
+}

@@ -26,6 +26,10 @@ const filesIn = (dir: string, folder = ''): string[] =>
     .sort();
 const manifestFiles = (dir: string) =>
   (JSON.parse(read(dir, 'manifest.json')) as { files: { file: string }[] }).files.map((f) => f.file).sort();
+interface StatusJson {
+  profiles: { policies: Record<string, unknown>[]; warnings: { code: string }[] }[];
+}
+
 const sign = (date: string, ...more: string[]) => [
   'approve',
   '--by',
@@ -230,7 +234,7 @@ describe('a terminology switch, review dates and the change log', () => {
     expect(filesIn(dir).filter((f) => !f.startsWith('archive'))).toEqual(['manifest.json']);
     const status = await runCli(['status', '--as-of', '2031-01-01', '--json', '--fail-on', 'overdue'], dir);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout).profiles[0].policies[0]).toMatchObject({
+    expect((JSON.parse(status.stdout) as StatusJson).profiles[0]?.policies[0]).toMatchObject({
       state: 'withdrawn',
       flags: [],
     });
@@ -289,7 +293,9 @@ describe('what approve refuses', () => {
     writeFileSync(file, registerText(register));
     const status = await runCli(['status', '--json'], dir);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout).profiles[0].warnings[0].code).toBe('KP_REGISTER_DATES');
+    expect((JSON.parse(status.stdout) as StatusJson).profiles[0]?.warnings[0]?.code).toBe(
+      'KP_REGISTER_DATES',
+    );
     expect((await runCli(['validate'], dir)).code).toBe(0);
   });
 });
@@ -301,7 +307,7 @@ describe('concurrency', () => {
       'keypolicy.yaml': `${ENGLAND_MINIMAL}documentControl:\n  approvers: [${roles.map((r) => `"${r}"`).join(', ')}]\n`,
     });
     await runCli(['build', '-f', 'md', '--date', '2026-04-01'], dir);
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(path.join(dir, 'keypolicy.register.yaml.lock'), String(dead));
     // Each role twice: one of each pair signs, the other is refused.
     const runs = [...roles, ...roles].map(

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const flags = process.argv.slice(2);
-for (const script of ['validate', 'build', 'batch', 'peers']) {
+for (const script of ['validate', 'build', 'approve', 'batch', 'peers']) {
   const path = fileURLToPath(new URL(`./${script}.mjs`, import.meta.url));
   const result = spawnSync(process.execPath, [path, ...flags], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);

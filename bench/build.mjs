@@ -43,6 +43,7 @@ function timeBuild(format) {
     times.push(performance.now() - start);
     rmSync(out, { recursive: true, force: true });
     rmSync(path.join(copy, 'keypolicy.register.yaml'), { force: true });
+    rmSync(path.join(copy, 'keypolicy.register'), { recursive: true, force: true });
     if (result.status !== 0) throw new Error(`build failed:\n${result.stderr}`);
   }
   return times;

@@ -15,9 +15,9 @@ import { withRegisterLock } from '../register/lock.js';
 import { loadRegister, registerPathFor, registerText } from '../register/register.js';
 import type { Register, RegisterVersion } from '../register/schema.js';
 import { registerChoices, selectPolicy } from '../register/sign-off.js';
-import { readSnapshot, sourceHash } from '../register/snapshots.js';
+import { readSnapshot, snapshotWrites, sourceHash } from '../register/snapshots.js';
 import { osUser } from '../register/user.js';
-import { documentVersion } from '../register/versioning.js';
+import { contentHash, documentVersion } from '../register/versioning.js';
 import { documentSource } from '../document/model.js';
 import { organisationSlug, renditions } from './build-profile.js';
 import {
@@ -146,9 +146,9 @@ export async function changeStanding<T>(
       : record
         ? path.resolve(path.dirname(registerFile), record.folder)
         : undefined;
-    const writes: FileWrite[] = [{ file: registerFile, contents: registerText(register) }];
+    const writes: FileWrite[] = [];
     if (!folder || redraw.kind === 'none') {
-      await writeFilesAtomic(writes);
+      await writeFilesAtomic([{ file: registerFile, contents: registerText(register) }]);
       return { outcome, id, folder, files: [], notes, warnings: loaded.warnings };
     }
     const formats = request.formats ?? record?.formats[id] ?? ['pdf', 'docx', 'html'];
@@ -159,7 +159,7 @@ export async function changeStanding<T>(
     let settled: { entries: ManifestFile[]; remove: string[] };
     if (redraw.kind === 'draw') {
       const versions = register.policies[id]?.versions ?? [];
-      const source = await sourceOf(registerFile, id, redraw.version, profile);
+      const source = await sourceOf(registerFile, id, redraw.version, profile, register, writes);
       const info = documentVersion(versions, context.intervalMonths, redraw.version);
       const drawn = await drawWith(request, formats, (renderers) =>
         renderEdition(source, info, formats, renderers),
@@ -173,6 +173,8 @@ export async function changeStanding<T>(
       (profile?.data as { organisation?: { name?: string } } | undefined)?.organisation?.name ??
       (await manifestOrganisation(folder)) ??
       '';
+    // Written after drawing: a version recorded before snapshots has just been given one.
+    writes.push({ file: registerFile, contents: registerText(register) });
     writes.push(
       manifestWrite(folder, {
         organisation,
@@ -212,20 +214,35 @@ async function manifestOrganisation(folder: string): Promise<string | undefined>
   }
 }
 
-/** A version's snapshot; a version recorded before snapshots is drawn from the profile if its words match. */
+/**
+ * A version's snapshot. A version recorded before keypolicy kept snapshots gets one now from the
+ * profile, if the profile still renders its very words; otherwise it cannot be drawn.
+ */
 async function sourceOf(
   registerFile: string,
   id: string,
   version: RegisterVersion,
   profile: ResolvedProfile | undefined,
+  register: Register,
+  writes: FileWrite[],
 ): Promise<DocumentSource> {
   if (version.source) return readSnapshot(registerFile, id, version.version, version.source);
+  const now = profile
+    ? await renditions(profile, register, { date: version.date, frozen: true, policies: [id] }).catch(
+        () => undefined,
+      )
+    : undefined;
+  const policy = now?.policies.find((p) => p.id === id);
+  if (profile && policy && contentHash(policy.markdown) === version.contentHash) {
+    const source = await documentSource(policy, profile);
+    version.source = sourceHash(source);
+    writes.push(...snapshotWrites(registerFile, id, version.version, source));
+    return source;
+  }
   throw new KeypolicyError(
     'KP_SNAPSHOT',
-    `Version ${version.version} of \`${id}\` was recorded before keypolicy kept snapshots, so its edition cannot be drawn${profile ? '' : ''}.`,
-    {
-      hint: 'Run `keypolicy build` once: it keeps the snapshot of an unchanged version. Then run this command again.',
-    },
+    `Version ${version.version} of \`${id}\` was recorded before keypolicy kept snapshots, and the profile no longer renders its words, so its edition cannot be drawn.`,
+    { hint: 'The sign-off is not recorded. Build to record the policy as it is now, and sign that version.' },
   );
 }
 

@@ -111,7 +111,10 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       '--frozen',
       'record nothing; exit 1 if any policy’s words differ from its latest recorded version (for CI)',
     )
-    .option('--message <text>', 'a note for the change-log entry of every version this build records')
+    .option(
+      '--message <text>',
+      'the change-log entry of every version this build records (replaces the generated summary)',
+    )
     .option(
       '--browser <path>',
       'Chrome or Chromium to print PDFs with (default: KEYPOLICY_BROWSER, CHROME_PATH, then the system’s)',

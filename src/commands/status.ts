@@ -161,19 +161,32 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
   for (const { state } of results)
     for (const d of [...state.diagnostics, ...state.warnings])
       io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
+  interface Row {
+    who: string;
+    p?: PolicyStatus;
+    rank: number;
+    broken?: boolean;
+  }
   const rows = results
-    .flatMap(({ state, organisation, policies }) => {
+    .flatMap(({ state, organisation, policies }): Row[] => {
       const who = organisation ?? shownPath(state.file, io.cwd);
-      if (policies.length === 0 && state.diagnostics.length === 0)
-        return [{ who, p: undefined as PolicyStatus | undefined, rank: 1 }];
-      return policies.map((p) => ({ who, p: p, rank: severity(p) }));
+      if (policies.length === 0) return [{ who, rank: 1, broken: state.diagnostics.length > 0 }];
+      return policies.map((p) => ({ who, p, rank: severity(p) }));
     })
     .sort(
       (a, b) =>
         a.rank - b.rank || a.who.localeCompare(b.who) || (a.p?.title ?? '').localeCompare(b.p?.title ?? ''),
     );
-  const table = rows.map(({ who, p }) => {
-    if (!p) return [who, '(no policies recorded yet: run keypolicy build)', '', '', '', ''];
+  const table = rows.map(({ who, p, broken }) => {
+    if (!p)
+      return [
+        who,
+        broken ? '(cannot be read: see the errors above)' : '(no policies recorded yet: run keypolicy build)',
+        '',
+        '',
+        '',
+        '',
+      ];
     const inForce = p.withdrawn
       ? `withdrawn ${formatUkDate(p.withdrawn.date)}`
       : p.inForce

@@ -4,7 +4,7 @@
  * withdrawal; dates that would go backwards; eight approvers at once with a dead process's lock.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -297,6 +297,25 @@ describe('what approve refuses', () => {
       'KP_REGISTER_DATES',
     );
     expect((await runCli(['validate'], dir)).code).toBe(0);
+  });
+});
+
+describe('a register from the previous release (format 1, no snapshots)', () => {
+  it('is read, signed from the profile while it renders the same words, and upgraded on that write', async () => {
+    const dir = tempDir({ 'keypolicy.yaml': ENGLAND_MINIMAL });
+    await runCli(['build', '-f', 'md,html', '--date', '2026-04-01'], dir);
+    const file = path.join(dir, 'keypolicy.register.yaml');
+    const register = registerOf(dir);
+    for (const v of register.policies['key-worker-policy']!.versions) delete v.source;
+    writeFileSync(file, registerText(register).replace('registerVersion: 2', 'registerVersion: 1'));
+    rmSync(path.join(dir, 'keypolicy.register', 'key-worker-policy'), { recursive: true });
+    expect((await runCli(['status'], dir)).code).toBe(0);
+    const approved = await runCli(sign('2026-04-02'), dir);
+    expect(approved.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('registerVersion: 2');
+    expect(versionsOf(dir)[0]?.source).toMatch(/^sha256:/);
+    expect(existsSync(path.join(dir, 'keypolicy.register/key-worker-policy/1.0.yaml'))).toBe(true);
+    expect(read(dir, 'in-force/key-worker-policy.html')).not.toContain('DRAFT');
   });
 });
 

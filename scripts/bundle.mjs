@@ -13,7 +13,7 @@ rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: tru
 await build({
   absWorkingDir: root,
   // The DOCX worker thread is an entry of its own, sharing chunks with the command line.
-  entryPoints: { keypolicy: 'src/cli/main.ts', 'docx-worker': 'src/document/docx-worker.ts' },
+  entryPoints: { keypolicy: 'src/cli/main.ts', 'docx-worker': 'src/writers/docx/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,13 +1,13 @@
 /** The command line: commander wiring, lazy-loaded commands, and the only top-level catch. */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, KeypolicyError } from '../errors.js';
+import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../profile/enums.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import type { ApproveFlags } from '../commands/approve.js';
 import type { StandingFlags } from '../commands/standing-command.js';
 import type { BuildFlags } from '../commands/build.js';
 import type { StatusFlags } from '../commands/status.js';
-import { handleInterrupts } from './interrupt.js';
+import { handleInterrupts } from '../core/interrupt.js';
 import { colours, processIo, type Io } from './io.js';
 
 /** Commander accumulator for repeatable options. */

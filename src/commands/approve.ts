@@ -1,9 +1,9 @@
 /** `keypolicy approve [PROFILE] [--policy ID] --by NAME --role ROLE`: sign off the latest version. */
 import type { Io } from '../cli/io.js';
-import { changeStanding } from '../build/standing.js';
-import { formatUkDate } from '../dates.js';
-import type { ExitCode } from '../errors.js';
-import { valueAtPointer } from '../profile/source.js';
+import { changeStanding } from '../pipeline/standing.js';
+import { formatUkDate } from '../core/dates.js';
+import type { ExitCode } from '../diagnostics/errors.js';
+import { valueAtPointer } from '../diagnostics/source.js';
 import { approveVersion, exampleValuesSigned, refuseExampleValues } from '../register/sign-off.js';
 import { reportStanding, standingRequest, type StandingFlags } from './standing-command.js';
 

@@ -2,15 +2,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { colours, type Io } from '../cli/io.js';
-import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
-import type { ProfileOutcome } from '../build/batch.js';
-import { FORMATS, type Format } from '../build/formats.js';
-import { expandProfileInputs, inShard, parseShard, skippedNotes } from '../build/inputs.js';
-import { commandDate } from '../dates.js';
-import { BrowserSession, findBrowser, printTimeoutSeconds } from '../document/browser.js';
-import { DocxWorkers } from '../document/docx-workers.js';
+import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../diagnostics/report.js';
+import type { ProfileOutcome } from '../pipeline/batch.js';
+import { FORMATS, type Format } from '../pipeline/formats.js';
+import { expandProfileInputs, inShard, parseShard, skippedNotes } from '../pipeline/inputs.js';
+import { commandDate } from '../core/dates.js';
+import { BrowserSession, findBrowser, printTimeoutSeconds } from '../writers/pdf/browser.js';
+import { DocxWorkers } from '../writers/docx/workers.js';
 import type { PolicyDocument } from '../document/model.js';
-import { ExitCode, KeypolicyError } from '../errors.js';
+import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import path from 'node:path';
 import { DEFAULT_PROFILE } from './defaults.js';
 
@@ -133,7 +133,7 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
     );
     const files = shard ? inputs.files.filter((f) => inShard(f, io.cwd, shard)) : inputs.files;
     // Loaded only now, so Chromium boots while the pipeline's modules load.
-    const { runBatch } = await import('../build/batch.js');
+    const { runBatch } = await import('../pipeline/batch.js');
     result = await runBatch(
       files,
       {

@@ -1,15 +1,15 @@
 /** `keypolicy diff [PROFILE|DIR|GLOB...] [--policy ID]`: what a build would change now, as a text diff per policy. */
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { expandProfileInputs, skippedNotes } from '../build/inputs.js';
+import { expandProfileInputs, skippedNotes } from '../pipeline/inputs.js';
 import { colours, type Io } from '../cli/io.js';
-import { formatDiagnostic, shownPath } from '../cli/report.js';
-import { today } from '../dates.js';
-import { ExitCode } from '../errors.js';
+import { formatDiagnostic, shownPath } from '../diagnostics/report.js';
+import { today } from '../core/dates.js';
+import { ExitCode } from '../diagnostics/errors.js';
 import { loadMergedProfile } from '../profile/extends.js';
 import { latestVersion } from '../register/register.js';
 import { contentHash, fieldChanges, profileSnapshot } from '../register/versioning.js';
-import { loadProfileState } from './profile-state.js';
+import { loadProfileState } from '../pipeline/profile-state.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface DiffFlags {

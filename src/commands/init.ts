@@ -2,11 +2,11 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Io } from '../cli/io.js';
-import { shownPath } from '../cli/report.js';
-import { ExitCode, KeypolicyError } from '../errors.js';
+import { shownPath } from '../diagnostics/report.js';
+import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { starterProfileYaml, type StarterOptions } from '../profile/starter.js';
-import { PACKAGE_ROOT } from '../version.js';
+import { PACKAGE_ROOT } from '../core/version.js';
 
 export interface InitFlags {
   name?: string;

@@ -1,8 +1,8 @@
 /** `keypolicy review [PROFILE] [--policy ID] --by NAME --role ROLE`: a review of the version in force that changed nothing. */
 import type { Io } from '../cli/io.js';
-import { changeStanding } from '../build/standing.js';
-import { formatUkDate } from '../dates.js';
-import { KeypolicyError, type ExitCode } from '../errors.js';
+import { changeStanding } from '../pipeline/standing.js';
+import { formatUkDate } from '../core/dates.js';
+import { KeypolicyError, type ExitCode } from '../diagnostics/errors.js';
 import { reviewVersion } from '../register/sign-off.js';
 import { reportStanding, standingRequest, type StandingFlags } from './standing-command.js';
 

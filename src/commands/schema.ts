@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Io } from '../cli/io.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../diagnostics/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { PROFILE_SCHEMA_FILE } from '../profile/schema-lookup.js';
 

@@ -1,12 +1,12 @@
 /** `keypolicy status [PROFILE|DIR|GLOB...] [--as-of D] [--due-soon-days N] [--fail-on …] [--json]` */
 import { colours, type Io } from '../cli/io.js';
-import { diagnosticJson, formatDiagnostic, shownPath } from '../cli/report.js';
-import { expandProfileInputs, skippedNotes } from '../build/inputs.js';
-import { addMonths, commandDate, formatUkDate } from '../dates.js';
-import { ExitCode, KeypolicyError } from '../errors.js';
+import { diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
+import { expandProfileInputs, skippedNotes } from '../pipeline/inputs.js';
+import { addMonths, commandDate, formatUkDate } from '../core/dates.js';
+import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import type { RegisterVersion } from '../register/schema.js';
 import { isRecorded, recordedReview, versionInForce, withdrawalOn } from '../register/versioning.js';
-import { loadProfileState, type ProfileState } from './profile-state.js';
+import { loadProfileState, type ProfileState } from '../pipeline/profile-state.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
 const STATUS_FLAGS = ['overdue', 'due-soon', 'unapproved', 'stale'] as const;

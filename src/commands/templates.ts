@@ -2,8 +2,8 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { colours, type Io } from '../cli/io.js';
-import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
-import { ExitCode } from '../errors.js';
+import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../diagnostics/report.js';
+import { ExitCode } from '../diagnostics/errors.js';
 import { validateProfile } from '../profile/validate.js';
 import { checkTemplates } from '../templates/check.js';
 import { loadTemplates, type Template } from '../templates/packs.js';

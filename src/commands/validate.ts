@@ -1,8 +1,8 @@
 /** `keypolicy validate [PROFILE|DIR|GLOB...] [--json]` */
-import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../build/inputs.js';
+import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../pipeline/inputs.js';
 import { colours, type Io } from '../cli/io.js';
-import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../cli/report.js';
-import { ExitCode, KeypolicyError } from '../errors.js';
+import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../diagnostics/report.js';
+import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import { validateProfile } from '../profile/validate.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 

@@ -1,8 +1,8 @@
 /** `keypolicy withdraw [PROFILE] --policy ID --by NAME --role ROLE`: the policy is no longer in force. */
 import type { Io } from '../cli/io.js';
-import { changeStanding } from '../build/standing.js';
-import { formatUkDate } from '../dates.js';
-import type { ExitCode } from '../errors.js';
+import { changeStanding } from '../pipeline/standing.js';
+import { formatUkDate } from '../core/dates.js';
+import type { ExitCode } from '../diagnostics/errors.js';
 import { withdrawPolicy } from '../register/sign-off.js';
 import { reportStanding, standingRequest, type StandingFlags } from './standing-command.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Heading, Root } from 'mdast';
-import { formatUkDate } from '../dates.js';
+import { formatUkDate } from '../core/dates.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { sniffImage } from '../profile/semantic-check.js';
 import type { RenderedPolicy } from '../templates/render.js';

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { onInterrupt } from '../cli/interrupt.js';
-import { ExitCode, KeypolicyError } from '../errors.js';
+import { onInterrupt } from '../core/interrupt.js';
+import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 
 /** The file-system failures that are the machine's (exit 3), each in words a person can act on. */
 const ENVIRONMENT_REASONS: Record<string, string> = {

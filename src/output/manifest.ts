@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 
 export interface ManifestFile {
   /** Relative to the organisation's folder. */

@@ -1,9 +1,9 @@
 /** Resolve a profile's `extends` chain and deep-merge it, remembering which file each value came from. */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import { loadYamlFile, type LoadedFile, type PlainObject } from './load.js';
-import { escapePointer, FORBIDDEN_KEYS, parentPointer, type SourceFile } from './source.js';
+import { escapePointer, FORBIDDEN_KEYS, parentPointer, type SourceFile } from '../diagnostics/source.js';
 
 /** Deeper chains are almost certainly a mistake; the limit also bounds the work. */
 const MAX_CHAIN_LENGTH = 16;

@@ -1,9 +1,9 @@
 /** Load stage: read one YAML file safely and parse it with positions. */
 import { readFile, stat } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
-import type { Diagnostic } from '../errors.js';
-import { FORBIDDEN_KEYS, SourceFile, sourceFromText } from './source.js';
-import { explainYaml } from './yaml-errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
+import { FORBIDDEN_KEYS, SourceFile, sourceFromText } from '../diagnostics/source.js';
+import { explainYaml } from '../diagnostics/yaml-errors.js';
 
 /** Profiles are a few KB; anything this large is a mistake or an attack, and is not parsed. */
 export const MAX_PROFILE_BYTES = 1024 * 1024;

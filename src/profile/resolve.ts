@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { PACKAGE_ROOT } from '../version.js';
+import { PACKAGE_ROOT } from '../core/version.js';
 import type { PlainObject } from './load.js';
 import type { Profile } from './schema.js';
 import { rootSchema, type SchemaNode } from './schema-lookup.js';

@@ -10,7 +10,7 @@ import {
   pointerSegments,
   valueAtPointer,
   type DiagnosticInit,
-} from './source.js';
+} from '../diagnostics/source.js';
 
 type Schema = SchemaNode;
 

@@ -1,8 +1,8 @@
 /** Find the part of the profile schema that describes a field: for hints, suggestions and comments. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../version.js';
-import { pointerSegments } from './source.js';
+import { PACKAGE_ROOT } from '../core/version.js';
+import { pointerSegments } from '../diagnostics/source.js';
 
 /** The generated schema files (kept identical to their TypeBox sources by a test). */
 export const schemaFile = (name: SchemaName): string =>

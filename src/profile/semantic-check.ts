@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { exampleValuesIn } from './example-values.js';
 import type { PlainObject } from './load.js';
-import { valueAtPointer, type DiagnosticInit } from './source.js';
+import { valueAtPointer, type DiagnosticInit } from '../diagnostics/source.js';
 
 const MAX_LOGO_BYTES = 5 * 1024 * 1024;
 

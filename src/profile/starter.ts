@@ -3,7 +3,7 @@ import { Document, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { EXAMPLE_ORGANISATION_NAME, EXAMPLE_VALUES } from './example-values.js';
 import type { Profile } from './schema.js';
 import { schemaAt } from './schema-lookup.js';
-import { escapePointer } from './source.js';
+import { escapePointer } from '../diagnostics/source.js';
 
 export interface StarterOptions {
   name?: string;

@@ -1,13 +1,13 @@
 /** Validate a profile file: load it with its `extends` chain, then run the schema and semantic checks. */
 import path from 'node:path';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import { loadMergedProfile, originOf, type MergedProfile } from './extends.js';
 import type { PlainObject } from './load.js';
 import { loadRegister, registerPathFor } from '../register/register.js';
 import { resolveProfile, type ResolvedProfile } from './resolve.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { checkSemantics } from './semantic-check.js';
-import type { DiagnosticInit } from './source.js';
+import type { DiagnosticInit } from '../diagnostics/source.js';
 
 export interface ProfileReport {
   /** Absolute path of the profile. */

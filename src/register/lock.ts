@@ -20,8 +20,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { onInterrupt } from '../cli/interrupt.js';
-import { KeypolicyError } from '../errors.js';
+import { onInterrupt } from '../core/interrupt.js';
+import { KeypolicyError } from '../diagnostics/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 
 const DEFAULT_WAIT_MS = 60_000;

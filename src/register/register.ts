@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from 'yaml';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { loadYamlFile } from '../profile/load.js';
 import { checkAgainstSchema } from '../profile/schema-check.js';

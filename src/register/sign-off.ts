@@ -2,8 +2,8 @@
  * The register's lifecycle rules: which policy a command means, who may sign, when, and what approval,
  * review and withdrawal record. Pure functions over the register: the commands load, lock and write.
  */
-import { addMonths, formatUkDate } from '../dates.js';
-import { KeypolicyError } from '../errors.js';
+import { addMonths, formatUkDate } from '../core/dates.js';
+import { KeypolicyError } from '../diagnostics/errors.js';
 import { exampleValuesIn, type ExampleValue } from '../profile/example-values.js';
 import { slugify } from '../output/paths.js';
 import type { Register, RegisterVersion } from './schema.js';

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, parse } from 'yaml';
 import type { DocumentSource, Logo } from '../document/model.js';
-import { KeypolicyError } from '../errors.js';
+import { KeypolicyError } from '../diagnostics/errors.js';
 import type { FileWrite } from '../output/atomic-write.js';
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');

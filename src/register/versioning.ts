@@ -1,9 +1,9 @@
 /** Versions and change logs: what a build records, and what the documents show about a version. */
 import { createHash } from 'node:crypto';
-import { addMonths, formatUkDate } from '../dates.js';
+import { addMonths, formatUkDate } from '../core/dates.js';
 import type { HistoryEntry, VersionInfo } from '../document/model.js';
 import type { PlainObject } from '../profile/load.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { changeDetail, inEditionTerms, plainSummary, type EditionFacts } from './change-log.js';
 import { compareVersions } from './register.js';
 import type { Register, RegisterVersion } from './schema.js';

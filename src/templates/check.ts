@@ -5,10 +5,10 @@
  */
 import Handlebars from 'handlebars';
 import { closest, distance } from 'fastest-levenshtein';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import { regulatoryData, type Vocabulary } from '../profile/resolve.js';
 import { rootSchema, type SchemaNode } from '../profile/schema-lookup.js';
-import { sourceFromText } from '../profile/source.js';
+import { sourceFromText } from '../diagnostics/source.js';
 import { partialNameIsPath } from './front-matter.js';
 import { policyHelpers } from './helpers.js';
 import { templateError } from './render.js';

@@ -1,9 +1,9 @@
 /** Split a template file into front matter and body; parse the front matter as YAML, never as code. */
 import matter from 'gray-matter';
 import { isNode, parseDocument, visit, type Document } from 'yaml';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import { checkAgainstSchema } from '../profile/schema-check.js';
-import { sourceFromText, type SourceFile } from '../profile/source.js';
+import { sourceFromText, type SourceFile } from '../diagnostics/source.js';
 import type { FrontMatter } from './front-matter-schema.js';
 
 export interface ParsedTemplateFile {

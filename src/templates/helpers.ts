@@ -1,6 +1,6 @@
 /** Handlebars helpers for policy templates: vocabulary in any case and number, UK dates, lists, logic. */
 import type { HelperDelegate } from 'handlebars';
-import { addMonths, formatUkDate } from '../dates.js';
+import { addMonths, formatUkDate } from '../core/dates.js';
 import type { Vocabulary } from '../profile/resolve.js';
 import { escapeMarkdown, safeMarkdown } from './escape.js';
 

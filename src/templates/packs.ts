@@ -2,11 +2,11 @@
 import { constants as fsConstants, type Dirent } from 'node:fs';
 import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import type { Nation, ServiceType } from '../profile/enums.js';
 import { NATIONS, SERVICE_TYPES } from '../profile/enums.js';
-import { sourceFromText } from '../profile/source.js';
-import { PACKAGE_ROOT } from '../version.js';
+import { sourceFromText } from '../diagnostics/source.js';
+import { PACKAGE_ROOT } from '../core/version.js';
 import type { FrontMatter } from './front-matter-schema.js';
 import { parseTemplateFile, partialNameIsPath } from './front-matter.js';
 

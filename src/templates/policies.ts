@@ -1,9 +1,9 @@
 /** Which policies a profile gets, rendered: the library entry point for `build`, `diff` and the tests. */
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
-import { sourceFromText } from '../profile/source.js';
+import { sourceFromText } from '../diagnostics/source.js';
 import { appliesTo, loadTemplates, type PackReads, type Template, type TemplateSet } from './packs.js';
 import { renderPolicy, type RenderedPolicy } from './render.js';
 

@@ -1,11 +1,11 @@
 /** Render stage: a template + a resolved profile → the policy's Markdown, strictly and with values as data. */
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
-import { addMonths, formatUkDate } from '../dates.js';
-import type { Diagnostic } from '../errors.js';
+import { addMonths, formatUkDate } from '../core/dates.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import type { PlainObject } from '../profile/load.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
-import { sourceFromText } from '../profile/source.js';
+import { sourceFromText } from '../diagnostics/source.js';
 import { PRECOMPILED } from '../generated/precompiled-templates.js';
 import { escapeExpression, escapeMarkdown, expressionText } from './escape.js';
 import { policyHelpers } from './helpers.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Diagnostic } from '../../src/errors.js';
+import type { Diagnostic } from '../../src/diagnostics/errors.js';
 import type { PlainObject } from '../../src/profile/load.js';
 import { validateProfile, type ProfileReport } from '../../src/profile/validate.js';
 

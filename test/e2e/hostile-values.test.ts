@@ -18,7 +18,7 @@ import type { Nodes } from 'mdast';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { fromMarkdown } from 'mdast-util-from-markdown';
-import { CONTROL_CHARACTERS } from '../../src/cli/report.js';
+import { CONTROL_CHARACTERS } from '../../src/diagnostics/report.js';
 import { runBinary, tempDir, TINY_PNG } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,8 +1,8 @@
 /** Folders and globs as inputs to validate and diff: registers and their folders skipped, empty matches refused. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandProfileInputs } from '../../src/build/inputs.js';
-import { KeypolicyError } from '../../src/errors.js';
+import { expandProfileInputs } from '../../src/pipeline/inputs.js';
+import { KeypolicyError } from '../../src/diagnostics/errors.js';
 import { ENGLAND_MINIMAL, runCli, tempDir, WALES_MINIMAL } from '../helpers.js';
 
 const EMPTY_REGISTER = 'registerVersion: 1\npolicies: {}\n';

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { parseMarkdown } from '../../src/document/markdown.js';
 import { validateProfile } from '../../src/profile/validate.js';
 import { renderProfilePolicies } from '../../src/templates/policies.js';
-import { CONTROL_CHARACTERS } from '../../src/cli/report.js';
+import { CONTROL_CHARACTERS } from '../../src/diagnostics/report.js';
 import { ENGLAND_MINIMAL, tempDir } from '../helpers.js';
 
 const dir = tempDir();

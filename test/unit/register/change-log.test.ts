@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { CONTROL_CHARACTERS } from '../../../src/cli/report.js';
+import { CONTROL_CHARACTERS } from '../../../src/diagnostics/report.js';
 import { validateProfile } from '../../../src/profile/validate.js';
 import {
   changeDetail,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KeypolicyError } from '../../../src/errors.js';
+import { KeypolicyError } from '../../../src/diagnostics/errors.js';
 import { isProcessAlive, withRegisterLock } from '../../../src/register/lock.js';
 import { tempDir } from '../../helpers.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { addMonths, formatUkDate } from '../../../src/dates.js';
+import { addMonths, formatUkDate } from '../../../src/core/dates.js';
 import { parseMarkdown } from '../../../src/document/markdown.js';
 import { validateProfile } from '../../../src/profile/validate.js';
 import { checkTemplates } from '../../../src/templates/check.js';

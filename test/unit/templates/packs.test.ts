@@ -7,7 +7,7 @@ import { closeSync, constants, mkdirSync, openSync, symlinkSync } from 'node:fs'
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../../src/errors.js';
+import type { Diagnostic } from '../../../src/diagnostics/errors.js';
 import { validateProfile } from '../../../src/profile/validate.js';
 import { checkTemplates } from '../../../src/templates/check.js';
 import { loadTemplates } from '../../../src/templates/packs.js';

@@ -1,8 +1,8 @@
 /** What `status` and `diff` look at: a valid profile, its register, and its policies as they would build now. */
 import path from 'node:path';
-import { renditions } from '../build/build-profile.js';
+import { renditions } from './build-profile.js';
 import { documentSource } from '../document/model.js';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { validateProfile } from '../profile/validate.js';
 import { loadRegister, registerPathFor } from '../register/register.js';

@@ -2,7 +2,7 @@
 import type { Image, Root } from 'mdast';
 import { toHast } from 'mdast-util-to-hast';
 import { toHtml } from 'hast-util-to-html';
-import type { Logo, PolicyDocument } from './model.js';
+import type { Logo, PolicyDocument } from '../../document/model.js';
 
 export const escapeHtml = (text: string): string =>
   text.replace(

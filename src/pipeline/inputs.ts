@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import { KeypolicyError } from '../errors.js';
+import { KeypolicyError } from '../diagnostics/errors.js';
 
 export interface ProfileInputs {
   files: string[];

@@ -31,7 +31,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
-import { zip } from '../output/zip.js';
+import { zip } from '../../output/zip.js';
 import type {
   AlignType,
   BlockContent,
@@ -41,9 +41,9 @@ import type {
   RootContent,
   Table as MdTable,
 } from 'mdast';
-import type { Logo, PolicyDocument } from './model.js';
-import { SAFE_LINK } from './markdown.js';
-import { imageSize, type Size } from './image-size.js';
+import type { Logo, PolicyDocument } from '../../document/model.js';
+import { SAFE_LINK } from '../../document/markdown.js';
+import { imageSize, type Size } from '../../document/image-size.js';
 import { svgAsPng } from './svg-raster.js';
 
 // ---------------------------------------------------------------------------------------------------

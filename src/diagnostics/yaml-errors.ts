@@ -1,6 +1,6 @@
 /** Turns the yaml parser's findings into plain-English diagnostics at the place a person would fix. */
 import type { YAMLError, YAMLWarning } from 'yaml';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from './errors.js';
 import { FORBIDDEN_KEYS, pointerSegments, type SourceFile } from './source.js';
 
 const YAML_HINT =

@@ -1,6 +1,6 @@
 /** A parsed YAML file that remembers where every value came from, so diagnostics can point at it. */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Document } from 'yaml';
-import type { Diagnostic, Severity } from '../errors.js';
+import type { Diagnostic, Severity } from './errors.js';
 
 interface NodeSpan {
   key?: [number, number];

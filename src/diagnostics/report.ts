@@ -1,7 +1,7 @@
 /** How diagnostics look on a terminal and in JSON. */
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from './errors.js';
 
 /** Paths under the working folder are shown relative to it, as a person typed them. */
 export function shownPath(file: string, cwd: string): string {

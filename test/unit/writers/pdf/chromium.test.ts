@@ -1,6 +1,6 @@
 import puppeteer from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
-import { chromiumArgs, isHeadlessShell, puppeteerArgs } from '../../../src/document/chromium.js';
+import { chromiumArgs, isHeadlessShell, puppeteerArgs } from '../../../../src/writers/pdf/chromium.js';
 
 const CACHED_SHELL =
   '/home/a/.cache/puppeteer/chrome-headless-shell/linux-1/chrome-headless-shell-linux64/chrome-headless-shell';

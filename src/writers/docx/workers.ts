@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ExitCode, KeypolicyError } from '../errors.js';
-import { PACKAGE_ROOT } from '../version.js';
-import type { PolicyDocument } from './model.js';
+import { ExitCode, KeypolicyError } from '../../diagnostics/errors.js';
+import { PACKAGE_ROOT } from '../../core/version.js';
+import type { PolicyDocument } from '../../document/model.js';
 
 /** Built by scripts/bundle.mjs beside the command line. */
 const WORKER_FILE = path.join(PACKAGE_ROOT, 'dist', 'docx-worker.js');

@@ -1,12 +1,12 @@
 /** PDF output: the document's HTML printed by Chromium (A4, tagged, bookmarks), then made reproducible. */
-import { ExitCode, KeypolicyError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { ExitCode, KeypolicyError } from '../../diagnostics/errors.js';
+import { VERSION } from '../../core/version.js';
 import type { Page } from 'puppeteer-core';
 import type { BrowserSession } from './browser.js';
-import { logoDataUri, renderHtml } from './html.js';
-import { imageSize } from './image-size.js';
+import { logoDataUri, renderHtml } from '../html/html.js';
+import { imageSize } from '../../document/image-size.js';
 import { fitLine } from './text-width.js';
-import type { PolicyDocument } from './model.js';
+import type { PolicyDocument } from '../../document/model.js';
 
 /** A CSS string that no value can end early: quotes, backslashes, `<` (which could close the style element) and controls are hex escapes. */
 export const cssString = (text: string): string =>

@@ -4,8 +4,8 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'puppeteer-core';
-import { onInterrupt } from '../cli/interrupt.js';
-import { ExitCode, KeypolicyError } from '../errors.js';
+import { onInterrupt } from '../../core/interrupt.js';
+import { ExitCode, KeypolicyError } from '../../diagnostics/errors.js';
 import { chromiumArgs, startChromium } from './chromium.js';
 
 /** Environment variables that may name a browser, in the order they are tried. */

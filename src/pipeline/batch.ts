@@ -4,10 +4,10 @@
  * the others; an unchanged organisation is not rendered again.
  */
 import path from 'node:path';
-import type { BrowserSession } from '../document/browser.js';
-import { KeypolicyError, type Diagnostic, type ExitCode } from '../errors.js';
+import type { BrowserSession } from '../writers/pdf/browser.js';
+import { KeypolicyError, type Diagnostic, type ExitCode } from '../diagnostics/errors.js';
 import { manifestIsCurrent, manifestWrite, type ManifestFile } from '../output/manifest.js';
-import { sourceFromText } from '../profile/source.js';
+import { sourceFromText } from '../diagnostics/source.js';
 import { validateProfile, type ProfileReport } from '../profile/validate.js';
 import {
   buildProfile,

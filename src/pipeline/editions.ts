@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserSession } from '../document/browser.js';
-import { renderHtml } from '../document/html.js';
+import type { BrowserSession } from '../writers/pdf/browser.js';
+import { renderHtml } from '../writers/html/html.js';
 import {
   buildDocument,
   type DocumentSource,
@@ -72,12 +72,12 @@ async function renderFormat(
     case 'html':
       return renderHtml(doc);
     case 'pdf': {
-      const { renderPdf } = await import('../document/pdf.js');
+      const { renderPdf } = await import('../writers/pdf/print.js');
       return renderPdf(doc, renderers.browser(), printing);
     }
     case 'docx': {
       if (renderers.docx) return renderers.docx(doc);
-      const { renderDocx } = await import('../document/docx.js');
+      const { renderDocx } = await import('../writers/docx/docx.js');
       return renderDocx(doc);
     }
   }

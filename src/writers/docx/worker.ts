@@ -1,7 +1,7 @@
 /** A worker thread that draws DOCX files, so a batch without PDFs uses every core, not one. */
 import { parentPort } from 'node:worker_threads';
 import { renderDocx } from './docx.js';
-import type { PolicyDocument } from './model.js';
+import type { PolicyDocument } from '../../document/model.js';
 
 parentPort?.on('message', (message: { id: number; doc: PolicyDocument }) => {
   const { id, doc } = message;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyDocument } from '../../../src/document/model.js';
-import { cssString, pageStyle, renumberNodeIds } from '../../../src/document/pdf.js';
-import { fitLine } from '../../../src/document/text-width.js';
+import type { PolicyDocument } from '../../../../src/document/model.js';
+import { cssString, pageStyle, renumberNodeIds } from '../../../../src/writers/pdf/print.js';
+import { fitLine } from '../../../../src/writers/pdf/text-width.js';
 
 describe('renumberNodeIds', () => {
   it('numbers structure ids by rank at their own width, so offsets and the sorted name tree hold', () => {

@@ -10,7 +10,7 @@ import { glob } from 'tinyglobby';
 import { registerPathFor } from '../register/register.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { BUILT_IN_PACK } from '../templates/packs.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 
 /**
  * Hashes of whole packs, by folder, made once per build and shared by its organisations (the next build

@@ -1,6 +1,6 @@
 /** Calendar dates as YYYY-MM-DD strings: no clock time and no time zone, so builds are reproducible. */
-import { ExitCode, KeypolicyError } from './errors.js';
-import { isRealDate } from './profile/formats.js';
+import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
+import { isRealDate } from '../profile/formats.js';
 
 const MONTHS = [
   'January',

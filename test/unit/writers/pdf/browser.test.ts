@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { browserCandidates, findBrowser } from '../../../src/document/browser.js';
-import { KeypolicyError } from '../../../src/errors.js';
-import { tempDir } from '../../helpers.js';
+import { browserCandidates, findBrowser } from '../../../../src/writers/pdf/browser.js';
+import { KeypolicyError } from '../../../../src/diagnostics/errors.js';
+import { tempDir } from '../../../helpers.js';
 
 /** A fake puppeteer cache holding the given binaries (paths inside it), each an empty file. */
 const cache = (binaries: string[]): string => tempDir(Object.fromEntries(binaries.map((b) => [b, ''])));

@@ -3,15 +3,15 @@
  * one document model, write the files safely, and archive each approved edition once.
  */
 import path from 'node:path';
-import type { BrowserSession } from '../document/browser.js';
+import type { BrowserSession } from '../writers/pdf/browser.js';
 import { documentSource, type DocumentSource, type PolicyDocument } from '../document/model.js';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
 import type { Format } from './formats.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
 import type { ManifestFile } from '../output/manifest.js';
 import { slugify } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
-import { sourceFromText } from '../profile/source.js';
+import { sourceFromText } from '../diagnostics/source.js';
 import { latestVersion, loadRegister, registerPathFor, registerText } from '../register/register.js';
 import { withRegisterLock } from '../register/lock.js';
 import type { Register } from '../register/schema.js';
@@ -29,7 +29,7 @@ import {
 } from '../register/versioning.js';
 import type { PackReads } from '../templates/packs.js';
 import { renderProfilePolicies, type PolicyRendition } from '../templates/policies.js';
-import { formatUkDate } from '../dates.js';
+import { formatUkDate } from '../core/dates.js';
 import { existsSync } from 'node:fs';
 import {
   editionName,

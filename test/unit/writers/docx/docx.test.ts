@@ -6,23 +6,23 @@ import { build } from 'esbuild';
 import JSZip from 'jszip';
 import type { Heading, Root } from 'mdast';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { imageSize } from '../../../src/document/image-size.js';
-import { renderDocx, xmlSafe } from '../../../src/document/docx.js';
-import { DocxWorkers } from '../../../src/document/docx-workers.js';
-import { parseMarkdown } from '../../../src/document/markdown.js';
-import { fitLine } from '../../../src/document/text-width.js';
+import { imageSize } from '../../../../src/document/image-size.js';
+import { renderDocx, xmlSafe } from '../../../../src/writers/docx/docx.js';
+import { DocxWorkers } from '../../../../src/writers/docx/workers.js';
+import { parseMarkdown } from '../../../../src/document/markdown.js';
+import { fitLine } from '../../../../src/writers/pdf/text-width.js';
 import {
   buildDocument,
   documentSource,
   type PolicyDocument,
   type VersionInfo,
-} from '../../../src/document/model.js';
-import { validateProfile } from '../../../src/profile/validate.js';
-import { renderProfilePolicies } from '../../../src/templates/policies.js';
-import { tempDir } from '../../helpers.js';
+} from '../../../../src/document/model.js';
+import { validateProfile } from '../../../../src/profile/validate.js';
+import { renderProfilePolicies } from '../../../../src/templates/policies.js';
+import { tempDir } from '../../../helpers.js';
 
 const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../../../..');
 
 const draftVersion = (approverRoles: string[]): VersionInfo => ({
   version: '1.0',
@@ -467,7 +467,7 @@ describe('reproducibility', () => {
   it('gives the same bytes in another process and time zone', async () => {
     const dir = tempDir();
     await build({
-      entryPoints: [path.join(root, 'src/document/docx.ts')],
+      entryPoints: [path.join(root, 'src/writers/docx/docx.ts')],
       bundle: true,
       platform: 'node',
       format: 'cjs',

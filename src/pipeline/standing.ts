@@ -4,9 +4,9 @@
  * version's snapshot (never from today's profile), `in-force/`, the archive and the manifest.
  */
 import path from 'node:path';
-import { BrowserSession, findBrowser, printTimeoutSeconds } from '../document/browser.js';
+import { BrowserSession, findBrowser, printTimeoutSeconds } from '../writers/pdf/browser.js';
 import type { DocumentSource } from '../document/model.js';
-import { KeypolicyError, type Diagnostic } from '../errors.js';
+import { KeypolicyError, type Diagnostic } from '../diagnostics/errors.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
 import { manifestWrite, type ManifestFile } from '../output/manifest.js';
 import type { ResolvedProfile } from '../profile/resolve.js';

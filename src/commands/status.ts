@@ -126,7 +126,7 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
       ? [...new Set([...Object.keys(state.register.policies), ...state.current.map((p) => p.id)])].sort()
       : [];
     const organisation =
-      (state.profile?.data as { organisation?: { name?: string } } | undefined)?.organisation?.name ?? null;
+      state.profile?.data.organisation.name ?? null;
     results.push({
       state,
       organisation,

@@ -96,11 +96,6 @@ async function readLogo(file: string | undefined): Promise<Logo | undefined> {
   return kind ? { data: await readFile(file), mime: MIME[kind] } : undefined;
 }
 
-interface ProfileFacts {
-  organisation: { name: string; brandColour?: string };
-  registration?: Record<string, string | undefined>;
-  documentControl?: { uncontrolledWhenPrinted?: boolean; copyright?: string };
-}
 
 /**
  * Everything a document is drawn from besides its version: the policy's words and the organisation's
@@ -123,7 +118,7 @@ export interface DocumentSource {
 
 /** The regulator's identifiers, labelled as the regulator names them. */
 function registrations(profile: ResolvedProfile): ControlRow[] {
-  const r = (profile.data as unknown as ProfileFacts).registration ?? {};
+  const r = profile.data.registration ?? {};
   const rows: [string, string | undefined][] =
     profile.nation === 'wales'
       ? [
@@ -144,7 +139,7 @@ export async function documentSource(
   policy: RenderedPolicy,
   profile: ResolvedProfile,
 ): Promise<DocumentSource> {
-  const facts = profile.data as unknown as ProfileFacts;
+  const facts = profile.data;
   const name = facts.organisation.name;
   const logo = await readLogo(profile.logo);
   return {

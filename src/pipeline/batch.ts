@@ -79,7 +79,7 @@ async function buildOne(
 ): Promise<ProfileOutcome> {
   const profile = report.resolved;
   const slug = organisationSlug(profile);
-  const name = (profile.data as { organisation: { name: string } }).organisation.name;
+  const name = profile.data.organisation.name;
   const base = { profile: report.file, name, slug, recorded: [], warnings: report.warnings };
   const folder = path.join(options.out, slug);
   const fingerprintOptions = {
@@ -199,7 +199,7 @@ export async function runBatch(
   // them a few more are, so the DOCX threads are not left idle while this thread reads, renders and writes.
   const inFlight = options.formats.includes('pdf') ? options.jobs : options.jobs * 4;
   await pool(buildable, inFlight, async (report) => {
-    events.begin?.((report.resolved.data as { organisation: { name: string } }).organisation.name);
+    events.begin?.(report.resolved.data.organisation.name);
     const outcome = await buildOne(report, options, shared, events);
     outcomes.push(outcome);
     events.done?.(outcome, ++finished, total);

@@ -95,7 +95,7 @@ export interface ProfileBuild {
 
 /** The organisation's output folder name: `output.slug`, else the name made safe. */
 export function organisationSlug(profile: ResolvedProfile): string {
-  const data = profile.data as { organisation: { name: string }; output?: { slug?: string } };
+  const { data } = profile;
   return data.output?.slug ?? slugify(data.organisation.name);
 }
 

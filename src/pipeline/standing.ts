@@ -170,7 +170,7 @@ export async function changeStanding<T>(
       settled = settleEntries(folder, previous, edition.entries, ours);
     } else settled = settleEntries(folder, previous, [], ours);
     const organisation =
-      (profile?.data as { organisation?: { name?: string } } | undefined)?.organisation?.name ??
+      profile?.data.organisation.name ??
       (await manifestOrganisation(folder)) ??
       '';
     // Written after drawing: a version recorded before snapshots has just been given one.

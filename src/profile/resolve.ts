@@ -43,8 +43,8 @@ export interface Variant {
 export interface ResolvedProfile {
   /** Absolute path of the profile file. */
   file: string;
-  /** The profile with every default filled in (what templates read). */
-  data: PlainObject;
+  /** The profile with every default filled in (what templates read), typed by the schema. */
+  data: Profile & PlainObject;
   nation: Nation;
   serviceType: ServiceType;
   vocabulary: Vocabulary;

@@ -51,11 +51,7 @@ function withEscape<T>(escape: Escape, run: () => T): T {
 
 /** Placeholders that templates written for other policy systems use (`{{org_field_name}}` …). */
 function foreignFields(profile: ResolvedProfile, dates: PolicyDates): PlainObject {
-  const data = profile.data as PlainObject & {
-    organisation: { name: string; legalName?: string; address?: { lines: string[]; postcode?: string } };
-    registration?: Record<string, string>;
-    people?: Record<string, { firstName: string; lastName: string } | undefined>;
-  };
+  const { data } = profile;
   const manager = profile.nation === 'wales' ? data.people?.manager : data.people?.registeredManager;
   const registration =
     profile.nation === 'wales' ? data.registration?.ciwServiceId : data.registration?.cqcLocationId;

@@ -37,7 +37,7 @@ for (let i = 0; i < runs; i++) {
 const validate = timeProcess(['validate', profile]);
 const help = timeProcess(['--help']);
 
-const { validateProfile } = await import('../dist/profile/validate.js');
+const { checkProfile: validateProfile } = await import('../dist/pipeline/check-profile.js');
 await validateProfile(`${root}/${profile}`);
 const warm = [];
 for (let i = 0; i < 200; i++) {

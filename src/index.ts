@@ -8,5 +8,7 @@ export { ExitCode, KeypolicyError, type Diagnostic, type Severity } from './diag
 export { loadMergedProfile, type MergedProfile } from './profile/extends.js';
 export type { Profile } from './profile/schema.js';
 export { starterProfileYaml, type StarterOptions } from './profile/starter.js';
-export { validateProfile, type ProfileReport } from './profile/validate.js';
+export type { ProfileReport } from './profile/validate.js';
+// The full check every command runs: the profile, its policy ids against the packs, and its register.
+export { checkProfile as validateProfile } from './pipeline/check-profile.js';
 export { VERSION } from './core/version.js';

@@ -125,8 +125,7 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
     const ids = state.register
       ? [...new Set([...Object.keys(state.register.policies), ...state.current.map((p) => p.id)])].sort()
       : [];
-    const organisation =
-      state.profile?.data.organisation.name ?? null;
+    const organisation = state.profile?.data.organisation.name ?? null;
     results.push({
       state,
       organisation,

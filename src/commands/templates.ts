@@ -4,7 +4,7 @@ import path from 'node:path';
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../diagnostics/report.js';
 import { ExitCode } from '../diagnostics/errors.js';
-import { validateProfile } from '../profile/validate.js';
+import { checkProfile } from '../pipeline/check-profile.js';
 import { checkTemplates } from '../templates/check.js';
 import { loadTemplates, type Template } from '../templates/packs.js';
 import { renderTitle } from '../templates/render.js';
@@ -25,7 +25,7 @@ async function profilePacks(options: TemplatesOptions, io: Io): Promise<{ packs:
     () => false,
   );
   if (!exists) return { packs: [] };
-  const report = await validateProfile(file);
+  const report = await checkProfile(file);
   if (report.resolved) return { packs: [...report.resolved.templatePacks] };
   return {
     packs: [],

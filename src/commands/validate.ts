@@ -3,7 +3,7 @@ import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../pipeli
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../diagnostics/report.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
-import { validateProfile } from '../profile/validate.js';
+import { checkProfile } from '../pipeline/check-profile.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface ValidateOptions {
@@ -28,7 +28,7 @@ export async function runValidate(options: ValidateOptions, io: Io): Promise<Exi
   }
   // Abstract bases stay in: validate checks a base on its own (lenient) terms, unlike build.
   const reports = [];
-  for (const file of inputs.files) reports.push(await validateProfile(file));
+  for (const file of inputs.files) reports.push(await checkProfile(file));
   const valid = reports.every((r) => r.errors.length === 0);
   const notes = skippedNotes(inputs.skipped, (file) => shownPath(file, io.cwd));
 

@@ -9,7 +9,7 @@ import { formatUkDate } from '../core/dates.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { sniffImage } from '../profile/semantic-check.js';
 import type { RenderedPolicy } from '../templates/render.js';
-import { makeSafe, parseMarkdown } from './markdown.js';
+import { makeSafe, parseMarkdown } from '../core/markdown.js';
 
 export interface Approval {
   name: string;
@@ -95,7 +95,6 @@ async function readLogo(file: string | undefined): Promise<Logo | undefined> {
   const kind = await sniffImage(file);
   return kind ? { data: await readFile(file), mime: MIME[kind] } : undefined;
 }
-
 
 /**
  * Everything a document is drawn from besides its version: the policy's words and the organisation's

@@ -8,7 +8,8 @@ import type { BrowserSession } from '../writers/pdf/browser.js';
 import { KeypolicyError, type Diagnostic, type ExitCode } from '../diagnostics/errors.js';
 import { manifestIsCurrent, manifestWrite, type ManifestFile } from '../output/manifest.js';
 import { sourceFromText } from '../diagnostics/source.js';
-import { validateProfile, type ProfileReport } from '../profile/validate.js';
+import type { ProfileReport } from '../profile/validate.js';
+import { checkProfile } from './check-profile.js';
 import {
   buildProfile,
   organisationSlug,
@@ -149,7 +150,7 @@ export async function runBatch(
   const slugs = new Map<string, string>();
   for (const file of files) {
     // The register is checked when the organisation is built (or known unchanged by its bytes).
-    const report = await validateProfile(file, { register: false });
+    const report = await checkProfile(file, { register: false });
     if (report.abstract) {
       notes.push(`${file}: skipped (an abstract base, never built)`);
       continue;

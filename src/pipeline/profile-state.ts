@@ -4,7 +4,7 @@ import { renditions } from './build-profile.js';
 import { documentSource } from '../document/model.js';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
-import { validateProfile } from '../profile/validate.js';
+import { checkProfile } from './check-profile.js';
 import { loadRegister, registerPathFor } from '../register/register.js';
 import type { Register } from '../register/schema.js';
 import { sourceHash } from '../register/snapshots.js';
@@ -28,7 +28,7 @@ export async function loadProfileState(
   options: { date: string; policies?: readonly string[]; packs?: readonly string[] },
 ): Promise<ProfileState> {
   const absolute = path.resolve(file);
-  const report = await validateProfile(absolute, { register: false });
+  const report = await checkProfile(absolute, { register: false });
   const base = { file: absolute, abstract: report.abstract === true, current: [], warnings: [] };
   if (!report.resolved) return { ...base, diagnostics: report.errors };
   const { register, diagnostics, warnings } = await loadRegister(registerPathFor(absolute));

@@ -10,7 +10,7 @@ import { KeypolicyError, type Diagnostic } from '../diagnostics/errors.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
 import { manifestWrite, type ManifestFile } from '../output/manifest.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
-import { validateProfile } from '../profile/validate.js';
+import { checkProfile } from './check-profile.js';
 import { withRegisterLock } from '../register/lock.js';
 import { loadRegister, registerPathFor, registerText } from '../register/register.js';
 import type { Register, RegisterVersion } from '../register/schema.js';
@@ -114,7 +114,7 @@ export async function changeStanding<T>(
   request: StandingRequest,
   rule: (context: StandingContext) => { outcome: T; redraw: Redraw },
 ): Promise<StandingResult<T>> {
-  const report = await validateProfile(request.profile, { register: false });
+  const report = await checkProfile(request.profile, { register: false });
   const profile = report.resolved;
   const notes: string[] = [];
   if (!profile && !report.abstract)
@@ -169,10 +169,7 @@ export async function changeStanding<T>(
       writes.push(...edition.writes);
       settled = settleEntries(folder, previous, edition.entries, ours);
     } else settled = settleEntries(folder, previous, [], ours);
-    const organisation =
-      profile?.data.organisation.name ??
-      (await manifestOrganisation(folder)) ??
-      '';
+    const organisation = profile?.data.organisation.name ?? (await manifestOrganisation(folder)) ?? '';
     // Written after drawing: a version recorded before snapshots has just been given one.
     writes.push({ file: registerFile, contents: registerText(register) });
     writes.push(

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import { loadMergedProfile, originOf, type MergedProfile } from './extends.js';
 import type { PlainObject } from './load.js';
-import { loadRegister, registerPathFor } from '../register/register.js';
 import { resolveProfile, type ResolvedProfile } from './resolve.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { checkSemantics } from './semantic-check.js';
@@ -40,10 +39,23 @@ function locate(merged: MergedProfile, finding: DiagnosticInit): Diagnostic {
 }
 
 /**
- * Every id in `policies` should name a template of the built-in pack or the profile's own packs. Only a
- * warning: `build --templates DIR` may still supply it. The template engine is loaded only when needed.
+ * Checks a profile gets from the layers above it, passed in so this layer never reaches up: which
+ * template ids its packs provide (templates), and what is wrong with the files kept beside it (register).
  */
-async function checkPolicyIds(merged: MergedProfile, findings: DiagnosticInit[]): Promise<DiagnosticInit[]> {
+export interface ProfileChecks {
+  templateIds?: (packs: string[]) => Promise<ReadonlySet<string>>;
+  beside?: (file: string) => Promise<Diagnostic[]>;
+}
+
+/**
+ * Every id in `policies` should name a template of the built-in pack or the profile's own packs. Only a
+ * warning: `build --templates DIR` may still supply it.
+ */
+async function checkPolicyIds(
+  merged: MergedProfile,
+  findings: DiagnosticInit[],
+  templateIds: NonNullable<ProfileChecks['templateIds']>,
+): Promise<DiagnosticInit[]> {
   const policies = merged.data.policies;
   if (
     !Array.isArray(policies) ||
@@ -52,33 +64,29 @@ async function checkPolicyIds(merged: MergedProfile, findings: DiagnosticInit[])
     return [];
   }
   const packs = Array.isArray(merged.data.templates) ? (merged.data.templates as string[]) : [];
-  const { loadTemplates } = await import('../templates/packs.js');
-  const set = await loadTemplates(
+  const ids = await templateIds(
     packs.map((pack, i) => path.resolve(folderOf(merged)(`/templates/${i}`), pack)),
   );
   return policies.flatMap((entry: unknown, index) => {
     const id = typeof entry === 'string' ? entry : (entry as { id?: unknown }).id;
-    if (typeof id !== 'string' || set.templates.has(id)) return [];
+    if (typeof id !== 'string' || ids.has(id)) return [];
     return [
       {
         code: 'KP_POLICY_UNKNOWN',
         severity: 'warning' as const,
         pointer: typeof entry === 'string' ? `/policies/${index}` : `/policies/${index}/id`,
         message: `No template has the id \`${id}\` in the built-in pack or this profile's \`templates\` packs.`,
-        hint: `Available: ${[...set.templates.keys()].map((k) => `\`${k}\``).join(', ')}. \`keypolicy templates\` lists them; a build fails unless --templates supplies it.`,
+        hint: `Available: ${[...ids].map((k) => `\`${k}\``).join(', ')}. \`keypolicy templates\` lists them; a build fails unless --templates supplies it.`,
       },
     ];
   });
 }
 
 /**
- * Validate one profile and report every problem at once. Never throws for bad input. `register: false`
- * leaves the register to the caller: a build reads it anyway, and skips it when its bytes are unchanged.
+ * Validate one profile and report every problem at once, with the checks the layers above pass in.
+ * Never throws for bad input.
  */
-export async function validateProfile(
-  file: string,
-  options: { register?: boolean } = {},
-): Promise<ProfileReport> {
+export async function validateProfile(file: string, checks: ProfileChecks = {}): Promise<ProfileReport> {
   const absolute = path.resolve(file);
   const { merged, diagnostics } = await loadMergedProfile(absolute);
   const found = [...diagnostics];
@@ -97,10 +105,11 @@ export async function validateProfile(
       })),
     ];
     found.push(...findings.map((f) => locate(merged, f)));
-    found.push(...(await checkPolicyIds(merged, findings)).map((f) => locate(merged, f)));
-    // The register beside the profile is part of what is checked: hand edits of its history show here.
-    if (!abstract && options.register !== false)
-      found.push(...(await loadRegister(registerPathFor(absolute))).diagnostics);
+    if (checks.templateIds)
+      found.push(
+        ...(await checkPolicyIds(merged, findings, checks.templateIds)).map((f) => locate(merged, f)),
+      );
+    if (!abstract && checks.beside) found.push(...(await checks.beside(absolute)));
   }
   found.sort(byPosition);
   const errors = found.filter((d) => d.severity === 'error');

@@ -4,7 +4,7 @@
  * version history shows, in the edition's own words. Pure functions: no I/O.
  */
 import type { Root, RootContent } from 'mdast';
-import { parseMarkdown } from '../document/markdown.js';
+import { parseMarkdown } from '../core/markdown.js';
 import { PEOPLE, PLAN, pluralise } from '../profile/resolve.js';
 
 /** What one version is, for comparing two. `profile` is the dotted-path snapshot (profileSnapshot). */

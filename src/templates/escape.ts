@@ -2,7 +2,7 @@
 import { gfmStrikethroughToMarkdown } from 'mdast-util-gfm-strikethrough';
 import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
 import { toMarkdown } from 'mdast-util-to-markdown';
-import { makeSafe, parseMarkdown } from '../document/markdown.js';
+import { makeSafe, parseMarkdown } from '../core/markdown.js';
 
 // CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start markup,
 // an entity, a raw HTML tag or (with GFM) an autolink (`:` in https://, `@` in e-mail addresses, `.` in www.).

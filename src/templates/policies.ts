@@ -27,7 +27,7 @@ interface PolicyEntry {
 
 /** The profile's `policies` list as entries (an entry may be an id or an object with overrides). */
 function profilePolicies(profile: ResolvedProfile): PolicyEntry[] | undefined {
-  const list = (profile.data.policies ?? undefined) as (string | PolicyEntry)[] | undefined;
+  const list = profile.data.policies ?? undefined;
   return list?.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));
 }
 
@@ -183,9 +183,7 @@ export async function renderProfilePolicies(
   const policies: PolicyRendition[] = [];
   for (const { template, entry } of selected) {
     const reviewIntervalMonths =
-      entry.reviewIntervalMonths ??
-      (profile.data.documentControl as { reviewIntervalMonths?: number } | undefined)?.reviewIntervalMonths ??
-      12;
+      entry.reviewIntervalMonths ?? profile.data.documentControl?.reviewIntervalMonths ?? 12;
     const date = typeof request.date === 'string' ? request.date : request.date(template.id);
     const { value: result, stopped } = withinRenderLimits(() =>
       renderPolicy(template, set.partials, profile, { version: date, reviewIntervalMonths }),

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../src/diagnostics/errors.js';
 import type { PlainObject } from '../../src/profile/load.js';
-import { validateProfile, type ProfileReport } from '../../src/profile/validate.js';
+import type { ProfileReport } from '../../src/profile/validate.js';
+import { checkProfile as validateProfile } from '../../src/pipeline/check-profile.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const examples = path.join(root, 'examples');

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateProfile } from '../../src/profile/validate.js';
+import { checkProfile as validateProfile } from '../../src/pipeline/check-profile.js';
 import { renderProfilePolicies } from '../../src/templates/policies.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

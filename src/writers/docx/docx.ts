@@ -31,7 +31,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
-import { zip } from '../../output/zip.js';
+import { zip } from './zip.js';
 import type {
   AlignType,
   BlockContent,
@@ -42,7 +42,7 @@ import type {
   Table as MdTable,
 } from 'mdast';
 import type { Logo, PolicyDocument } from '../../document/model.js';
-import { SAFE_LINK } from '../../document/markdown.js';
+import { SAFE_LINK } from '../../core/markdown.js';
 import { imageSize, type Size } from '../../document/image-size.js';
 import { svgAsPng } from './svg-raster.js';
 

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../../../src/profile/enums.js';
 import { starterProfileYaml } from '../../../src/profile/starter.js';
-import { validateProfile } from '../../../src/profile/validate.js';
+import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
 import { tempDir } from '../../helpers.js';
 
 const variants = NATIONS.flatMap((nation) =>

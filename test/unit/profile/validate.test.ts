@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateProfile } from '../../../src/profile/validate.js';
+import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
 import { ENGLAND_MINIMAL, TINY_PNG, WALES_MINIMAL, tempDir } from '../../helpers.js';
 
 async function check(text: string, files: Record<string, string | Uint8Array> = {}) {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { CONTROL_CHARACTERS } from '../../../src/diagnostics/report.js';
-import { validateProfile } from '../../../src/profile/validate.js';
+import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
 import {
   changeDetail,
   inEditionTerms,

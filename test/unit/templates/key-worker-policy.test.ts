@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { starterProfile } from '../../../src/profile/starter.js';
-import { validateProfile } from '../../../src/profile/validate.js';
+import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
 import { PRECOMPILED } from '../../../src/generated/precompiled-templates.js';
 import { loadTemplates } from '../../../src/templates/packs.js';
 import { renderProfilePolicies } from '../../../src/templates/policies.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/diagnostics/errors.js';
-import { validateProfile } from '../../../src/profile/validate.js';
+import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
 import { checkTemplates } from '../../../src/templates/check.js';
 import { loadTemplates } from '../../../src/templates/packs.js';
 import { RENDER_LIMITS, renderProfilePolicies, withinRenderLimits } from '../../../src/templates/policies.js';

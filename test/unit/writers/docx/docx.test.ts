@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { imageSize } from '../../../../src/document/image-size.js';
 import { renderDocx, xmlSafe } from '../../../../src/writers/docx/docx.js';
 import { DocxWorkers } from '../../../../src/writers/docx/workers.js';
-import { parseMarkdown } from '../../../../src/document/markdown.js';
+import { parseMarkdown } from '../../../../src/core/markdown.js';
 import { fitLine } from '../../../../src/writers/pdf/text-width.js';
 import {
   buildDocument,
@@ -17,7 +17,7 @@ import {
   type PolicyDocument,
   type VersionInfo,
 } from '../../../../src/document/model.js';
-import { validateProfile } from '../../../../src/profile/validate.js';
+import { checkProfile as validateProfile } from '../../../../src/pipeline/check-profile.js';
 import { renderProfilePolicies } from '../../../../src/templates/policies.js';
 import { tempDir } from '../../../helpers.js';
 

@@ -12,8 +12,8 @@ import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseMarkdown } from '../../../src/document/markdown.js';
-import { validateProfile } from '../../../src/profile/validate.js';
+import { parseMarkdown } from '../../../src/core/markdown.js';
+import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
 import { escapeMarkdown } from '../../../src/templates/escape.js';
 import { renderProfilePolicies } from '../../../src/templates/policies.js';
 

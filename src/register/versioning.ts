@@ -4,7 +4,8 @@ import { addMonths, formatUkDate } from '../core/dates.js';
 import type { HistoryEntry, VersionInfo } from '../document/model.js';
 import type { PlainObject } from '../profile/load.js';
 import { VERSION } from '../core/version.js';
-import { changeDetail, inEditionTerms, plainSummary, type EditionFacts } from './change-log.js';
+import { changeDetail, plainSummary, type EditionFacts } from './change-log.js';
+import { inEditionTerms } from './vocabulary.js';
 import { compareVersions } from './register.js';
 import type { Register, RegisterVersion } from './schema.js';
 

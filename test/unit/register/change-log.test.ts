@@ -10,12 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { CONTROL_CHARACTERS } from '../../../src/diagnostics/report.js';
 import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
-import {
-  changeDetail,
-  inEditionTerms,
-  plainSummary,
-  type EditionFacts,
-} from '../../../src/register/change-log.js';
+import { changeDetail, plainSummary, type EditionFacts } from '../../../src/register/change-log.js';
+import { inEditionTerms } from '../../../src/register/vocabulary.js';
 import { profileSnapshot } from '../../../src/register/versioning.js';
 import { renderProfilePolicies } from '../../../src/templates/policies.js';
 import { ENGLAND_MINIMAL, WALES_MINIMAL, tempDir } from '../../helpers.js';

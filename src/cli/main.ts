@@ -1,5 +1,14 @@
 /** The command line: commander wiring, lazy-loaded commands, and the only top-level catch. */
 import { Command, CommanderError, Option } from 'commander';
+import {
+  dateOption,
+  formatOption,
+  jsonOption,
+  outOption,
+  policiesOption,
+  policyOption,
+  templatesOption,
+} from './options.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../profile/enums.js';
 import { VERSION } from '../core/version.js';
@@ -9,9 +18,6 @@ import type { BuildFlags } from '../commands/build.js';
 import type { StatusFlags } from '../commands/status.js';
 import { handleInterrupts } from '../core/interrupt.js';
 import { colours, processIo, type Io } from './io.js';
-
-/** Commander accumulator for repeatable options. */
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 function program(io: Io, setExit: (code: ExitCode) => void): Command {
   const cli = new Command('keypolicy')
@@ -63,10 +69,7 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       '[profile...]',
       'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
     )
-    .option(
-      '--json',
-      'print one JSON document on stdout: { valid, files: [{ file, errors, warnings }], notes }',
-    )
+    .addOption(jsonOption('{ valid, files: [{ file, errors, warnings }], notes }'))
     .addHelpText(
       'after',
       '\nEach problem is printed as `file:line:col error CODE path: message` with the line and a hint.\n' +
@@ -88,25 +91,17 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       '[profile...]',
       'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
     )
-    .option('-o, --out <dir>', 'output folder; each organisation gets OUT/<slug>/', 'policies')
-    .option('-f, --format <list>', 'comma-separated formats: pdf, docx, html, md', 'pdf,docx,html')
-    .option('--policy <id>', 'build only this template id (repeatable); any available template', collect, [])
-    .option(
-      '--templates <dir>',
-      'an extra template pack folder (repeatable; later packs override earlier ones by id)',
-      collect,
-      [],
-    )
+    .addOption(outOption('output folder; each organisation gets OUT/<slug>/', 'policies'))
+    .addOption(formatOption('comma-separated formats: pdf, docx, html, md', 'pdf,docx,html'))
+    .addOption(policiesOption('build only this template id (repeatable); any available template'))
+    .addOption(templatesOption())
     .option('--jobs <n>', 'documents printed at once (default: the number of CPU cores)')
     .option(
       '--shard <K/N>',
       'build only share K of N of the organisations (stable and disjoint, for CI matrices)',
     )
     .option('--force', 're-render even when nothing that can change the outputs has changed')
-    .option(
-      '--date <YYYY-MM-DD>',
-      'the date a changed policy’s new version gets (default: SOURCE_DATE_EPOCH, else today)',
-    )
+    .addOption(dateOption('the date a changed policy’s new version gets'))
     .option(
       '--frozen',
       'record nothing; exit 1 if any policy’s words differ from its latest recorded version (for CI)',
@@ -119,7 +114,7 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       '--browser <path>',
       'Chrome or Chromium to print PDFs with (default: KEYPOLICY_BROWSER, CHROME_PATH, then the system’s)',
     )
-    .option('--json', 'print one JSON document on stdout: every file written, with its sha256')
+    .addOption(jsonOption('every file written, with its sha256'))
     .option('--quiet', 'print only errors')
     .addHelpText(
       'after',
@@ -141,9 +136,9 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
         '--role <role>',
         'the role they act in, as documentControl.approvers names it (any case)',
       )
-      .option('--date <YYYY-MM-DD>', 'the date (default: SOURCE_DATE_EPOCH, else today in the UK)')
+      .addOption(dateOption('the date'))
       .option('--message <text>', 'a note for the version history')
-      .option('--json', 'print one JSON document on stdout');
+      .addOption(jsonOption());
   standing(
     cli
       .command('approve')
@@ -151,11 +146,11 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
         'sign off the latest version of a policy; the last required sign-off issues the signed edition',
       )
       .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
-      .option('--policy <id>', 'the policy: its id, file name or title (optional when there is one)'),
+      .addOption(policyOption()),
     'signs',
   )
-    .option('-o, --out <dir>', 'output folder (default: the one the last build used)')
-    .option('-f, --format <list>', 'formats of the signed edition (default: those last built)')
+    .addOption(outOption('output folder (default: the one the last build used)'))
+    .addOption(formatOption('formats of the signed edition (default: those last built)'))
     .option('--allow-example-values', 'sign even though the profile still holds init’s example values')
     .addHelpText(
       'after',
@@ -177,7 +172,7 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
         'record a review of the version in force that changed nothing, and set its next review date',
       )
       .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
-      .option('--policy <id>', 'the policy: its id, file name or title (optional when there is one)'),
+      .addOption(policyOption()),
     'reviewed it',
   )
     .addHelpText(
@@ -196,7 +191,7 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       .command('withdraw')
       .description('record that a policy is no longer in force; its in-force editions move to the archive')
       .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
-      .requiredOption('--policy <id>', 'the policy: its id, file name or title'),
+      .addOption(policyOption(true)),
     'withdraws it',
   )
     .addHelpText(
@@ -218,7 +213,7 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       '--fail-on <flags>',
       'exit 1 when any policy has one of these flags: overdue, due-soon, unapproved, stale',
     )
-    .option('--json', 'print one JSON document on stdout')
+    .addOption(jsonOption())
     .addHelpText(
       'after',
       '\nFlags: overdue (the version in force is past its review date), due-soon, unapproved (a draft is pending or\n' +
@@ -239,8 +234,8 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       '[profile...]',
       'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
     )
-    .option('--policy <id>', 'only this policy (repeatable)', collect, [])
-    .option('--templates <dir>', 'an extra template pack folder (repeatable)', collect, [])
+    .addOption(policiesOption('only this policy (repeatable)'))
+    .addOption(templatesOption())
     .addHelpText(
       'after',
       '\nNothing is written: the register and the documents are left as they are. Over several profiles each\n' +
@@ -260,13 +255,8 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       '[profile]',
       'a profile whose template packs to include (default: ./keypolicy.yaml, if it exists)',
     )
-    .option(
-      '--templates <dir>',
-      'an extra template pack folder (repeatable; later packs override earlier ones by id)',
-      collect,
-      [],
-    )
-    .option('--json', 'print one JSON document on stdout: { valid, templates: [...], diagnostics: [...] }')
+    .addOption(templatesOption())
+    .addOption(jsonOption('{ valid, templates: [...], diagnostics: [...] }'))
     .option(
       '--check',
       'also check every field each template reads against the profile schema; exit 1 on a mistake',

@@ -2,15 +2,17 @@
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
 import { expandProfileInputs, skippedNotes } from '../pipeline/inputs.js';
-import { addMonths, commandDate, formatUkDate } from '../core/dates.js';
+import { commandDate, formatUkDate } from '../core/dates.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
-import type { RegisterVersion } from '../register/schema.js';
-import { isRecorded, recordedReview, versionInForce, withdrawalOn } from '../register/versioning.js';
+import {
+  policyStatus,
+  severity,
+  STATUS_FLAGS,
+  type PolicyStatus,
+  type StatusFlag as Flag,
+} from '../register/status.js';
 import { loadProfileState, type ProfileState } from '../pipeline/profile-state.js';
 import { DEFAULT_PROFILE } from './defaults.js';
-
-const STATUS_FLAGS = ['overdue', 'due-soon', 'unapproved', 'stale'] as const;
-type Flag = (typeof STATUS_FLAGS)[number];
 
 export interface StatusFlags {
   profiles: string[];
@@ -20,21 +22,7 @@ export interface StatusFlags {
   json?: boolean;
 }
 
-interface PolicyStatus {
-  id: string;
-  title: string;
-  state: 'in-force' | 'draft' | 'withdrawn' | 'none';
-  inForce: { version: string; effectiveDate: string; nextReviewDate: string } | null;
-  pending: { version: string; date: string } | null;
-  withdrawn: { date: string; by: string } | null;
-  flags: Flag[];
-  notes: string[];
-}
-
 const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
-
-const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 function parseFailOn(value: string | undefined): Flag[] {
   if (!value) return [];
@@ -55,56 +43,6 @@ function parseDueSoonDays(value: string | undefined): number {
     throw usage(`--due-soon-days takes a whole number of days from 0 to 3660; you wrote \`${value ?? ''}\`.`);
   return days;
 }
-
-/** One policy's standing on a day, answered from the register (never recomputed from today's profile). */
-function policyStatus(id: string, state: ProfileState, asOf: string, dueSoonDays: number): PolicyStatus {
-  const all = state.register?.policies[id]?.versions ?? [];
-  // On another day, only what had happened by then.
-  const versions = all.filter((v) => v.date <= asOf);
-  const current = state.current.find((p) => p.id === id);
-  const interval = current?.reviewIntervalMonths ?? 12;
-  const latest: RegisterVersion | undefined = versions.at(-1);
-  const inForce = versionInForce(versions, asOf);
-  const withdrawal = withdrawalOn(versions, asOf);
-  const review = inForce ? recordedReview(inForce, interval, asOf) : undefined;
-  const pending =
-    latest &&
-    !(latest.approvedOn && latest.approvedOn <= asOf) &&
-    !(latest.withdrawn && latest.withdrawn.date <= asOf)
-      ? latest
-      : undefined;
-  const flags: Flag[] = [];
-  const notes: string[] = [];
-  if (review && review < asOf) flags.push('overdue');
-  else if (review && review <= addDays(asOf, dueSoonDays)) flags.push('due-soon');
-  if (pending || (!inForce && !withdrawal)) flags.push('unapproved');
-  if (current && !withdrawal && !isRecorded(all.at(-1), current)) flags.push('stale');
-  if (inForce && review && current) {
-    const base = inForce.reviews?.findLast((r) => r.date <= asOf)?.date ?? inForce.approvedOn ?? inForce.date;
-    if (addMonths(base, interval) !== review)
-      notes.push(
-        `the review interval is now ${interval} months; it applies from the next approval or review`,
-      );
-  }
-  return {
-    id,
-    title: latest?.title ?? current?.title ?? id,
-    state: withdrawal ? 'withdrawn' : inForce ? 'in-force' : pending ? 'draft' : 'none',
-    inForce:
-      inForce && review
-        ? { version: inForce.version, effectiveDate: inForce.approvedOn ?? '', nextReviewDate: review }
-        : null,
-    pending: pending ? { version: pending.version, date: pending.date } : null,
-    withdrawn: withdrawal ? { date: withdrawal.date, by: `${withdrawal.name} (${withdrawal.role})` } : null,
-    flags,
-    notes,
-  };
-}
-
-/** Worst first: what needs someone's attention soonest. */
-const RANK: Record<string, number> = { overdue: 0, unapproved: 1, stale: 2, 'due-soon': 3 };
-const severity = (p: PolicyStatus) =>
-  Math.min(4 + (p.state === 'withdrawn' ? 1 : 0), ...p.flags.map((f) => RANK[f] ?? 4));
 
 export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
   const asOf = commandDate(flags.asOf, '--as-of', io.env);
@@ -129,7 +67,13 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
     results.push({
       state,
       organisation,
-      policies: ids.map((id) => policyStatus(id, state, asOf, dueSoonDays)),
+      policies: ids.map((id) =>
+        policyStatus(
+          state.register?.policies[id]?.versions ?? [],
+          state.current.find((p) => p.id === id),
+          { id, asOf, dueSoonDays },
+        ),
+      ),
     });
   }
   const failed = results.some(

@@ -1,0 +1,47 @@
+/** Options several commands take, each defined once so its name, wording and parsing never drift apart. */
+import { Option } from 'commander';
+
+/** Commander accumulator for repeatable options. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `--templates DIR`, repeatable: extra template packs after the built-in one and the profile's. */
+export const templatesOption = () =>
+  new Option(
+    '--templates <dir>',
+    'an extra template pack folder (repeatable; later packs override earlier ones by id)',
+  )
+    .argParser(collect)
+    .default([]);
+
+/** `--policy ID`, repeatable: a subset of the policies. */
+export const policiesOption = (description: string) =>
+  new Option('--policy <id>', description).argParser(collect).default([]);
+
+/** `--policy ID` naming one policy of the register, as its id, file name or title. */
+export const policyOption = (required = false) => {
+  const option = new Option(
+    '--policy <id>',
+    `the policy: its id, file name or title${required ? '' : ' (optional when there is one)'}`,
+  );
+  return required ? option.makeOptionMandatory() : option;
+};
+
+/** `--json`: one machine-readable document on stdout, on every path. */
+export const jsonOption = (shape?: string) =>
+  new Option('--json', `print one JSON document on stdout${shape ? `: ${shape}` : ''}`);
+
+/** `--date D`: the day a command acts as, for reproducible runs. */
+export const dateOption = (what: string) =>
+  new Option('--date <YYYY-MM-DD>', `${what} (default: SOURCE_DATE_EPOCH, else today in the UK)`);
+
+/** `-o, --out DIR`: the output folder holding OUT/<slug>/. */
+export const outOption = (description: string, fallback?: string) => {
+  const option = new Option('-o, --out <dir>', description);
+  return fallback === undefined ? option : option.default(fallback);
+};
+
+/** `-f, --format LIST`: the formats to write. */
+export const formatOption = (description: string, fallback?: string) => {
+  const option = new Option('-f, --format <list>', description);
+  return fallback === undefined ? option : option.default(fallback);
+};

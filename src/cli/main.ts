@@ -13,6 +13,7 @@ import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import { NATIONS, SERVICE_TYPES, WORKER_TERMS } from '../profile/enums.js';
 import { VERSION } from '../core/version.js';
 import type { ApproveFlags } from '../commands/approve.js';
+import type { ReviewFlags } from '../commands/review.js';
 import type { StandingFlags } from '../commands/standing-command.js';
 import type { BuildFlags } from '../commands/build.js';
 import type { StatusFlags } from '../commands/status.js';
@@ -175,13 +176,17 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       .addOption(policyOption()),
     'reviewed it',
   )
+    .option(
+      '--allow-example-values',
+      'record the review even though the profile still holds init’s example values',
+    )
     .addHelpText(
       'after',
       '\nSame version number, a dated "Reviewed, no changes" row in the history, a new next review date (the review\n' +
         'date plus the interval), and the edition in force drawn again. If the policy changed, build and approve instead.\n\n' +
         'Example:\n  keypolicy review --by "Priya Shah" --role "Registered Manager"',
     )
-    .action(async (profile: string | undefined, options: Omit<StandingFlags, 'profile'>) => {
+    .action(async (profile: string | undefined, options: Omit<ReviewFlags, 'profile'>) => {
       const { runReview } = await import('../commands/review.js');
       setExit(await runReview({ ...options, ...(profile ? { profile } : {}) }, io));
     });

@@ -3,8 +3,7 @@ import type { Io } from '../cli/io.js';
 import { changeStanding } from '../pipeline/standing.js';
 import { formatUkDate } from '../core/dates.js';
 import type { ExitCode } from '../diagnostics/errors.js';
-import { valueAtPointer } from '../diagnostics/source.js';
-import { approveVersion, exampleValuesSigned, refuseExampleValues } from '../register/sign-off.js';
+import { approveVersion, refuseExampleValues } from '../register/sign-off.js';
 import { reportStanding, standingRequest, type StandingFlags } from './standing-command.js';
 
 export interface ApproveFlags extends StandingFlags {
@@ -19,16 +18,7 @@ export async function runApprove(flags: ApproveFlags, io: Io): Promise<ExitCode>
       const { request, name, role, message } = standingRequest(flags, io);
       return changeStanding(request, (context) => {
         const latest = context.register.policies[context.id]?.versions.at(-1);
-        if (latest && !flags.allowExampleValues) {
-          const data = context.profile?.data;
-          refuseExampleValues(
-            exampleValuesSigned(
-              latest.profile,
-              data ? (pointer) => valueAtPointer(data, pointer) : undefined,
-            ),
-            latest.version,
-          );
-        }
+        if (latest && !flags.allowExampleValues) refuseExampleValues(latest, context.profile?.data);
         const signer = { name, role, date: request.date, ...(context.user ? { user: context.user } : {}) };
         const result = approveVersion(context.register, context.id, signer, context.intervalMonths);
         if (message) {

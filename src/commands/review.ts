@@ -3,10 +3,14 @@ import type { Io } from '../cli/io.js';
 import { changeStanding } from '../pipeline/standing.js';
 import { formatUkDate } from '../core/dates.js';
 import { KeypolicyError, type ExitCode } from '../diagnostics/errors.js';
-import { reviewVersion } from '../register/sign-off.js';
+import { refuseExampleValues, reviewVersion } from '../register/sign-off.js';
 import { reportStanding, standingRequest, type StandingFlags } from './standing-command.js';
 
-export async function runReview(flags: StandingFlags, io: Io): Promise<ExitCode> {
+export interface ReviewFlags extends StandingFlags {
+  allowExampleValues?: boolean;
+}
+
+export async function runReview(flags: ReviewFlags, io: Io): Promise<ExitCode> {
   return reportStanding(
     flags,
     io,
@@ -21,6 +25,8 @@ export async function runReview(flags: StandingFlags, io: Io): Promise<ExitCode>
               hint: 'Run `keypolicy build` to record the change as a new draft, then `keypolicy approve` it.',
             },
           );
+        const inForce = context.register.policies[context.id]?.versions.at(-1);
+        if (inForce && !flags.allowExampleValues) refuseExampleValues(inForce, context.profile?.data);
         const signer = { name, role, date: request.date, ...(context.user ? { user: context.user } : {}) };
         const result = reviewVersion(context.register, context.id, signer, context.intervalMonths, message);
         return {

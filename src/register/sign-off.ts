@@ -4,6 +4,7 @@
  */
 import { addMonths, formatUkDate } from '../core/dates.js';
 import { KeypolicyError } from '../diagnostics/errors.js';
+import { valueAtPointer } from '../diagnostics/source.js';
 import { exampleValuesIn, type ExampleValue } from '../profile/example-values.js';
 import { slugify } from '../output/paths.js';
 import type { Register, RegisterVersion } from './schema.js';
@@ -88,7 +89,7 @@ function signingRole(version: RegisterVersion, role: string, id: string): string
 }
 
 /** Example values `init` wrote, in a version's recorded profile (dotted paths) or the profile now (pointers). */
-export function exampleValuesSigned(
+function exampleValuesSigned(
   recorded: Record<string, unknown>,
   now: ((pointer: string) => unknown) | undefined,
 ): ExampleValue[] {
@@ -104,12 +105,17 @@ export function exampleValuesSigned(
   return [...found.values()];
 }
 
-export function refuseExampleValues(found: readonly ExampleValue[], version: string): void {
+/** Refuse to sign a version built from `init`'s example values, or while the profile (`now`) holds them. */
+export function refuseExampleValues(version: RegisterVersion, now: unknown): void {
+  const found = exampleValuesSigned(
+    version.profile,
+    now === undefined ? undefined : (pointer) => valueAtPointer(now, pointer),
+  );
   if (found.length === 0) return;
   const fields = found.map((e) => `${e.pointer.slice(1).split('/').join('.')} (${e.replaceWith})`);
   throw new KeypolicyError(
     'KP_EXAMPLE_VALUES',
-    `Version ${version} still shows example values that \`keypolicy init\` wrote: ${fields.join('; ')}.`,
+    `Version ${version.version} still shows example values that \`keypolicy init\` wrote: ${fields.join('; ')}.`,
     {
       hint: 'Replace them in the profile, build again, and sign the new version. To sign anyway, add --allow-example-values.',
     },

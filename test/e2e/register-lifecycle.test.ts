@@ -268,6 +268,11 @@ describe('what approve refuses', () => {
       dir,
     );
     expect(allowed.code).toBe(0);
+    const review = ['review', '--by', 'A', '--role', 'Registered Manager', '--date', '2026-05-01'];
+    const reviewRefused = await runCli(review, dir);
+    expect(reviewRefused.code).toBe(1);
+    expect(reviewRefused.stderr).toContain('KP_EXAMPLE_VALUES');
+    expect((await runCli([...review, '--allow-example-values'], dir)).code).toBe(0);
   });
 
   it('refuses a register from a newer keypolicy and never rewrites it; reads one out of date order with a warning', async () => {

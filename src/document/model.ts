@@ -10,6 +10,7 @@ import type { ResolvedProfile } from '../profile/resolve.js';
 import { sniffImage } from '../profile/semantic-check.js';
 import type { RenderedPolicy } from '../templates/render.js';
 import { makeSafe, parseMarkdown } from '../core/markdown.js';
+import { COLOURS, LABELS } from './labels.js';
 
 export interface Approval {
   name: string;
@@ -121,12 +122,12 @@ function registrations(profile: ResolvedProfile): ControlRow[] {
   const rows: [string, string | undefined][] =
     profile.nation === 'wales'
       ? [
-          ['CIW service registration', r.ciwServiceId],
-          ['CIW provider registration', r.ciwProviderId],
+          [LABELS.registrations.ciwService, r.ciwServiceId],
+          [LABELS.registrations.ciwProvider, r.ciwProviderId],
         ]
       : [
-          ['CQC location ID', r.cqcLocationId],
-          ['CQC provider ID', r.cqcProviderId],
+          [LABELS.registrations.cqcLocation, r.cqcLocationId],
+          [LABELS.registrations.cqcProvider, r.cqcProviderId],
         ];
   return rows
     .filter((row): row is [string, string] => Boolean(row[1]))
@@ -148,9 +149,9 @@ export async function documentSource(
       name,
       registrations: registrations(profile),
       owner: profile.owner,
-      brandColour: facts.organisation.brandColour ?? '#1f4e79',
+      brandColour: facts.organisation.brandColour ?? COLOURS.brand,
       uncontrolledWhenPrinted: facts.documentControl?.uncontrolledWhenPrinted !== false,
-      copyright: facts.documentControl?.copyright ?? `© ${name}`,
+      copyright: facts.documentControl?.copyright ?? LABELS.copyright(name),
     },
     ...(logo ? { logo } : {}),
   };
@@ -164,6 +165,7 @@ export function buildDocument(source: DocumentSource, version: VersionInfo): Pol
   const draft = version.status === 'draft';
   const approvedBy = version.approvals.map((a) => `${a.name} (${a.role})`).join('; ');
   const { name, owner } = source.organisation;
+  const words = LABELS.control;
   return {
     title: source.title,
     lang: 'en-GB',
@@ -173,20 +175,20 @@ export function buildDocument(source: DocumentSource, version: VersionInfo): Pol
     brandColour: source.organisation.brandColour,
     body,
     control: [
-      { label: 'Version', value: version.version },
-      { label: 'Status', value: draft ? 'Draft' : 'Approved' },
+      { label: words.version, value: version.version },
+      { label: words.status, value: draft ? words.draft : words.approved },
       {
-        label: 'Effective date',
-        value: version.effectiveDate ? formatUkDate(version.effectiveDate) : 'On approval',
+        label: words.effectiveDate,
+        value: version.effectiveDate ? formatUkDate(version.effectiveDate) : words.onApproval,
       },
-      { label: 'Owner', value: owner },
+      { label: words.owner, value: owner },
       {
-        label: draft ? 'Approver' : 'Approved by',
+        label: draft ? words.approver : words.approvedBy,
         value: draft ? version.approverRoles.join('; ') : approvedBy,
       },
       {
-        label: 'Next review date',
-        value: `${formatUkDate(version.nextReviewDate)}${draft ? ' (provisional)' : ''}`,
+        label: words.nextReviewDate,
+        value: `${formatUkDate(version.nextReviewDate)}${draft ? words.provisional : ''}`,
       },
     ],
     history: version.history,
@@ -196,7 +198,7 @@ export function buildDocument(source: DocumentSource, version: VersionInfo): Pol
     }),
     footer: {
       title: source.title,
-      version: `Version ${version.version}${draft ? ' DRAFT' : ''}`,
+      version: `${LABELS.version(version.version)}${draft ? ` ${LABELS.draft}` : ''}`,
       uncontrolled: source.organisation.uncontrolledWhenPrinted,
       copyright: source.organisation.copyright,
     },

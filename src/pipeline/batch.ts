@@ -4,7 +4,7 @@
  * the others; an unchanged organisation is not rendered again.
  */
 import path from 'node:path';
-import type { BrowserSession } from '../writers/pdf/browser.js';
+import type { BrowserSession } from '../writers/pdf/session.js';
 import { KeypolicyError, type Diagnostic, type ExitCode } from '../diagnostics/errors.js';
 import { manifestIsCurrent, manifestWrite, type ManifestFile } from '../output/manifest.js';
 import { sourceFromText } from '../diagnostics/source.js';

@@ -3,7 +3,7 @@
  * one document model, write the files safely, and archive each approved edition once.
  */
 import path from 'node:path';
-import type { BrowserSession } from '../writers/pdf/browser.js';
+import type { BrowserSession } from '../writers/pdf/session.js';
 import { documentSource, type DocumentSource, type PolicyDocument } from '../document/model.js';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import type { Format } from './formats.js';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserSession } from '../writers/pdf/browser.js';
+import type { BrowserSession } from '../writers/pdf/session.js';
 import { renderHtml } from '../writers/html/html.js';
 import {
   buildDocument,

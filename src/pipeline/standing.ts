@@ -4,7 +4,8 @@
  * version's snapshot (never from today's profile), `in-force/`, the archive and the manifest.
  */
 import path from 'node:path';
-import { BrowserSession, findBrowser, printTimeoutSeconds } from '../writers/pdf/browser.js';
+import { findBrowser } from '../writers/pdf/finder.js';
+import { BrowserSession, printTimeoutSeconds } from '../writers/pdf/session.js';
 import type { DocumentSource } from '../document/model.js';
 import { KeypolicyError, type Diagnostic } from '../diagnostics/errors.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';

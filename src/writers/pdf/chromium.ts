@@ -10,7 +10,7 @@ import type { Browser, ConnectionTransport } from 'puppeteer-core';
 
 /**
  * The flags `puppeteer.launch` gives Chromium (headless), which among other things make printed PDFs
- * tagged and outlined; test/unit/document/chromium.test.ts fails when puppeteer's own list changes.
+ * tagged and outlined; test/unit/writers/pdf/chromium.test.ts fails when puppeteer's own list changes.
  * The headless mode flag is added by `puppeteerArgs`, as it depends on the browser.
  */
 const PUPPETEER_ARGS: readonly string[] = [

@@ -2,11 +2,12 @@
 import { ExitCode, KeypolicyError } from '../../diagnostics/errors.js';
 import { VERSION } from '../../core/version.js';
 import type { Page } from 'puppeteer-core';
-import type { BrowserSession } from './browser.js';
-import { logoDataUri, renderHtml } from '../html/html.js';
+import type { BrowserSession } from './session.js';
+import { footerLines, logoDataUri, renderHtml } from '../html/html.js';
 import { imageSize } from '../../document/image-size.js';
 import { fitLine } from './text-width.js';
 import type { PolicyDocument } from '../../document/model.js';
+import { COLOURS, LABELS } from '../../document/labels.js';
 
 /** A CSS string that no value can end early: quotes, backslashes, `<` (which could close the style element) and controls are hex escapes. */
 export const cssString = (text: string): string =>
@@ -27,7 +28,7 @@ function logoBox(doc: PolicyDocument): { width: number; height: number } | undef
 
 /** Running header and footer text; 7 pt, one line per value (see `fitLine`). */
 const FONT_PT = 7;
-const PAGE_TEXT = `font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif; font-size: ${FONT_PT}pt; color: #333; white-space: pre`;
+const PAGE_TEXT = `font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif; font-size: ${FONT_PT}pt; color: ${COLOURS.ink}; white-space: pre`;
 /** A4's 210 mm less two 18 mm margins, shared by the boxes on each edge. */
 const LINE_MM = 174;
 const DRAFT_MM = 24;
@@ -46,22 +47,16 @@ export function pageStyle(doc: PolicyDocument): string {
   const nameMm = LINE_MM - (doc.draft ? DRAFT_MM : 0);
   const footerMm = LINE_MM - PAGE_NUMBER_MM;
   const name = fitLine(doc.organisation.name, nameMm - (logo ? logo.width + 3 : 0), FONT_PT);
-  const footer = [
-    `${doc.footer.title} · ${doc.footer.version}`,
-    ...(doc.footer.uncontrolled
-      ? ['Printed copies are uncontrolled: check the current version before use.']
-      : []),
-    doc.footer.copyright,
-  ]
-    .filter(Boolean)
+  const footer = footerLines(doc)
     .map((line) => cssString(fitLine(line, footerMm, FONT_PT)))
     .join(' "\\a " ');
+  const { before, between } = LABELS.page;
   return `
 @page {
   @top-left { content: ${cssString(name)}; width: ${nameMm}mm; ${logoCss} vertical-align: middle; ${PAGE_TEXT} }
-  ${doc.draft ? `@top-right { content: "DRAFT"; width: ${DRAFT_MM}mm; text-align: right; vertical-align: middle; ${PAGE_TEXT}; color: #b00020; font-weight: bold; letter-spacing: 2px }` : ''}
+  ${doc.draft ? `@top-right { content: ${cssString(LABELS.draft)}; width: ${DRAFT_MM}mm; text-align: right; vertical-align: middle; ${PAGE_TEXT}; color: ${COLOURS.draft}; font-weight: bold; letter-spacing: 2px }` : ''}
   @bottom-left { content: ${footer}; width: ${footerMm}mm; vertical-align: top; padding-top: 4mm; ${PAGE_TEXT} }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); width: ${PAGE_NUMBER_MM}mm; text-align: right; vertical-align: top; padding-top: 4mm; ${PAGE_TEXT} }
+  @bottom-right { content: ${cssString(before)} counter(page) ${cssString(between)} counter(pages); width: ${PAGE_NUMBER_MM}mm; text-align: right; vertical-align: top; padding-top: 4mm; ${PAGE_TEXT} }
 }
 `;
 }

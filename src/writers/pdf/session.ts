@@ -1,133 +1,16 @@
-/** Finding and launching Chromium for PDF output, the way mature tools do, without downloading one. */
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+/**
+ * Launching Chromium for PDF output and lending out its pages: one browser a build, started on first use
+ * (or warmed up early), relaunched once if it dies, and killed with its throw-away profile at the end.
+ */
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'puppeteer-core';
 import { onInterrupt } from '../../core/interrupt.js';
 import { ExitCode, KeypolicyError } from '../../diagnostics/errors.js';
 import { chromiumArgs, startChromium } from './chromium.js';
-
-/** Environment variables that may name a browser, in the order they are tried. */
-const BROWSER_VARIABLES = ['KEYPOLICY_BROWSER', 'CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH'];
-
-const SYSTEM_BROWSERS: Partial<Record<NodeJS.Platform, string[]>> = {
-  // Debian's headless shell first: the same rendering and printing without the desktop browser, it
-  // starts in half the time and prints a policy with about half the CPU. /usr/bin/chromium is a shell
-  // wrapper; the binary behind it starts faster.
-  linux: [
-    '/usr/lib/chromium/chromium-headless-shell',
-    '/usr/bin/chromium-headless-shell',
-    '/usr/lib/chromium/chromium',
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome-stable',
-    '/usr/bin/google-chrome',
-    '/snap/bin/chromium',
-  ],
-  darwin: [
-    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-    '/Applications/Chromium.app/Contents/MacOS/Chromium',
-    '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
-  ],
-  win32: [
-    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
-    'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
-    'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
-  ],
-};
-
-const INSTALL_HINT =
-  'Install one and run again: on Debian `sudo apt-get install chromium-headless-shell` (or `chromium`, also on Ubuntu); elsewhere, where downloads are allowed, `npx @puppeteer/browsers install chrome-headless-shell@stable`. Or name a browser with --browser PATH or KEYPOLICY_BROWSER.';
-
-const isFile = (file: string) => {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-};
-
-/** Where each product of puppeteer's installer keeps its binary inside one build's folder. */
-const CACHED_BINARIES: Record<string, string[]> = {
-  'chrome-headless-shell': [
-    'chrome-headless-shell-linux64/chrome-headless-shell',
-    'chrome-headless-shell-mac-x64/chrome-headless-shell',
-    'chrome-headless-shell-mac-arm64/chrome-headless-shell',
-    'chrome-headless-shell-win64/chrome-headless-shell.exe',
-  ],
-  chrome: [
-    'chrome-linux64/chrome',
-    'chrome-mac-x64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing',
-    'chrome-mac-arm64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing',
-    'chrome-win64/chrome.exe',
-  ],
-  chromium: [
-    'chrome-linux/chrome',
-    'chrome-mac/Chromium.app/Contents/MacOS/Chromium',
-    'chrome-win/chrome.exe',
-  ],
-};
-
-/** Browsers puppeteer's own installer put in its cache (~/.cache/puppeteer), headless shells first. */
-function puppeteerCache(env: Record<string, string | undefined>): string[] {
-  const root = env.PUPPETEER_CACHE_DIR ?? path.join(homedir(), '.cache', 'puppeteer');
-  const found: string[] = [];
-  for (const [product, binaries] of Object.entries(CACHED_BINARIES)) {
-    const dir = path.join(root, product);
-    if (!existsSync(dir)) continue;
-    for (const build of readdirSync(dir).sort().reverse()) {
-      found.push(...binaries.map((binary) => path.join(dir, build, binary)));
-    }
-  }
-  return found;
-}
-
-/** Where a browser may be, in the order tried: the system's, then puppeteer's cache; headless shells first in each. */
-export function browserCandidates(
-  env: Record<string, string | undefined>,
-  platform: NodeJS.Platform = process.platform,
-): string[] {
-  return [...(SYSTEM_BROWSERS[platform] ?? []), ...puppeteerCache(env)];
-}
-
-/** The browser to use: an explicit path, then the environment, the system's, then puppeteer's cache. */
-export function findBrowser(explicit: string | undefined, env: Record<string, string | undefined>): string {
-  if (explicit !== undefined) {
-    if (isFile(explicit)) return explicit;
-    throw new KeypolicyError(
-      'KP_BROWSER_NOT_FOUND',
-      `The browser given with --browser does not exist: ${explicit}`,
-      {
-        exitCode: ExitCode.Environment,
-        hint: INSTALL_HINT,
-      },
-    );
-  }
-  for (const variable of BROWSER_VARIABLES) {
-    const value = env[variable];
-    if (!value) continue;
-    if (isFile(value)) return value;
-    throw new KeypolicyError(
-      'KP_BROWSER_NOT_FOUND',
-      `${variable} names a browser that does not exist: ${value}`,
-      {
-        exitCode: ExitCode.Environment,
-        hint: INSTALL_HINT,
-      },
-    );
-  }
-  const candidate = browserCandidates(env).find(isFile);
-  if (candidate) return candidate;
-  throw new KeypolicyError(
-    'KP_BROWSER_NOT_FOUND',
-    'PDF output needs Chrome or Chromium, and none was found.',
-    {
-      exitCode: ExitCode.Environment,
-      hint: INSTALL_HINT,
-    },
-  );
-}
+import { INSTALL_HINT } from './finder.js';
 
 /** Chromium is started as a process-group leader; its helper processes go with it. */
 function killGroup(pid: number): void {
@@ -180,7 +63,6 @@ function profileParent(): string {
 /** A page is retired after this many documents, so a long batch never grows one renderer without bound. */
 const PAGE_USES = 50;
 
-/** A browser for one build: launched on first use, closed once at the end. */
 /** Seconds one document may take to print: `KEYPOLICY_PDF_TIMEOUT`, else 60. */
 export function printTimeoutSeconds(env: Record<string, string | undefined>): number {
   const value = env.KEYPOLICY_PDF_TIMEOUT;
@@ -195,6 +77,7 @@ export function printTimeoutSeconds(env: Record<string, string | undefined>): nu
   return seconds;
 }
 
+/** A browser for one build: launched on first use, closed once at the end. */
 export class BrowserSession {
   private browser: Promise<Browser> | undefined;
   /** Idle pages, reused: opening a fresh page costs more than printing a short policy. */

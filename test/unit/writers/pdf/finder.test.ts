@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { browserCandidates, findBrowser } from '../../../../src/writers/pdf/browser.js';
+import { browserCandidates, findBrowser } from '../../../../src/writers/pdf/finder.js';
 import { KeypolicyError } from '../../../../src/diagnostics/errors.js';
 import { tempDir } from '../../../helpers.js';
 

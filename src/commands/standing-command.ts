@@ -1,7 +1,8 @@
 /** What approve, review and withdraw share as commands: their flags, the signer, and how they report. */
 import path from 'node:path';
 import { colours, type Io } from '../cli/io.js';
-import { CONTROL_CHARACTERS, diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
+import { CONTROL_CHARACTERS } from '../diagnostics/control-characters.js';
+import { diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
 import { commandDate } from '../core/dates.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import type { StandingRequest, StandingResult } from '../pipeline/standing.js';

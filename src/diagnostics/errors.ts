@@ -13,16 +13,22 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type Severity = 'error' | 'warning';
 
-/** One problem found in an input file, located at `file:line:column` (1-based). */
+/**
+ * One problem found in an input file, located at `file:line:column` (1-based). Line 0 means the problem
+ * has no place in the file (it is missing, too large, a folder…): column and length are 0 too, the path
+ * is empty, and it prints as `file severity CODE: message` (see `diagnosticForFile`).
+ */
 export interface Diagnostic {
   code: string;
   severity: Severity;
   file: string;
   /** Dotted path to the field (`terminology.worker`, `policies[0].id`); empty for the whole file. */
   path: string;
+  /** 1-based; 0 when the problem has no place in the file. */
   line: number;
+  /** 1-based; 0 when the problem has no place in the file. */
   column: number;
-  /** How many characters the caret underlines. */
+  /** How many characters the caret underlines (0 when there is no place to underline). */
   length: number;
   message: string;
   hint?: string;

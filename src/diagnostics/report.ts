@@ -1,7 +1,10 @@
 /** How diagnostics look on a terminal and in JSON. */
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
+import { CONTROL_CHARACTERS } from './control-characters.js';
 import type { Diagnostic } from './errors.js';
+
+export { CONTROL_CHARACTERS };
 
 /** Paths under the working folder are shown relative to it, as a person typed them. */
 export function shownPath(file: string, cwd: string): string {
@@ -9,15 +12,16 @@ export function shownPath(file: string, cwd: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** One diagnostic as `file:line:col severity CODE path: message`, the source line, a caret and a hint. */
+/**
+ * One diagnostic as `file:line:col severity CODE path: message`, the source line, a caret and a hint;
+ * one about the whole file (line 0) as `file severity CODE: message` and its hint, with no code frame.
+ */
 export function formatDiagnostic(d: Diagnostic, cwd: string, c: ChalkInstance): string {
   const severity = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
-  const where = c.bold(`${shownPath(d.file, cwd)}:${d.line}:${d.column}`);
+  const placed = d.line > 0;
+  const where = c.bold(`${shownPath(d.file, cwd)}${placed ? `:${d.line}:${d.column}` : ''}`);
   const lines = [`${where} ${severity} ${c.dim(d.code)}${d.path ? ` ${c.cyan(d.path)}` : ''}: ${d.message}`];
-  if (d.sourceLine !== undefined && d.sourceLine.trim() !== '') {
+  if (placed && d.sourceLine !== undefined && d.sourceLine.trim() !== '') {
     // Tabs and control characters would shift the caret; show each as one visible character.
     const text = d.sourceLine.replace(/\t/g, '→').replace(CONTROL_CHARACTERS, '·');
     const start = Math.max(0, d.column - 1 - 60);

@@ -51,6 +51,12 @@ export interface DiagnosticInit {
   hint?: string;
 }
 
+/**
+ * The one type for an input file's text: its line index (offsets ↔ 1-based line:column) and, for a parsed
+ * YAML file, where every key and value is, so diagnostics point at what a person wrote. For YAML the
+ * index is the parser's own (`parseYamlFile`), so positions agree with the parser's; for any other text
+ * it counts line feeds (`sourceFromText`).
+ */
 export class SourceFile {
   private readonly spans = new Map<string, NodeSpan>();
   /** Every mapping key in document order, duplicates included (the span map keeps only the last). */
@@ -132,16 +138,16 @@ export class SourceFile {
     range: [number, number],
     init: Omit<DiagnosticInit, 'pointer' | 'at'> & { pointer?: string },
   ): Diagnostic {
-    const { line, col } = this.lineCounter.linePos(range[0]);
+    const { line, column } = this.position(range[0]);
     const lineText = this.lineText(line);
-    const length = Math.max(1, Math.min(range[1] - range[0], lineText.length - (col - 1)));
+    const length = Math.max(1, Math.min(range[1] - range[0], lineText.length - (column - 1)));
     return {
       code: init.code,
       severity: init.severity ?? 'error',
       file: this.file,
       path: displayPath(init.pointer ?? ''),
       line,
-      column: col,
+      column,
       length,
       message: init.message,
       ...(init.hint ? { hint: init.hint } : {}),
@@ -149,11 +155,21 @@ export class SourceFile {
     };
   }
 
+  /** The 1-based line and column of a character offset of the text. */
+  position(offset: number): { line: number; column: number } {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** The offset at which a 1-based line starts (the end of the text past the last line). */
+  lineStart(line: number): number {
+    return this.lineCounter.lineStarts[line - 1] ?? this.text.length;
+  }
+
   /** The text of a 1-based line, without its line break. */
   lineText(line: number): string {
-    const start = this.lineCounter.lineStarts[line - 1] ?? this.text.length;
     const next = this.lineCounter.lineStarts[line];
-    return this.text.slice(start, next ?? this.text.length).replace(/\r?\n$/, '');
+    return this.text.slice(this.lineStart(line), next ?? this.text.length).replace(/\r?\n$/, '');
   }
 
   /** The source text of the value at `pointer`, for "you wrote …" (undefined when not written here). */
@@ -161,6 +177,27 @@ export class SourceFile {
     const span = this.spans.get(pointer);
     return span ? this.text.slice(span.value[0], span.value[1]) : undefined;
   }
+}
+
+/**
+ * A diagnostic about a whole file, which has no place in it (the file is missing, too large, a folder…):
+ * line, column and length 0, no field path, so the JSON keeps its shape; it prints as `file error CODE: message`.
+ */
+export function diagnosticForFile(
+  file: string,
+  init: { code: string; message: string; hint?: string; severity?: Severity },
+): Diagnostic {
+  return {
+    code: init.code,
+    severity: init.severity ?? 'error',
+    file,
+    path: '',
+    line: 0,
+    column: 0,
+    length: 0,
+    message: init.message,
+    ...(init.hint ? { hint: init.hint } : {}),
+  };
 }
 
 /** A SourceFile for plain text (no YAML structure): diagnostics by offset only. */

@@ -80,11 +80,13 @@ function explain(error: YAMLError, source: SourceFile): Diagnostic {
     case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY': {
       // Usually a line indented deeper than the one above, whose value is already complete.
-      const { line } = source.diagnosticAt(error.pos, { code: '', message: '' });
+      const { line } = source.position(error.pos[0]);
       const above = source.lineText(line);
       const next = source.lineText(line + 1);
       const value = /:\s+(\S.*)$/.exec(above)?.[1];
       if (value !== undefined && next.trim() !== '' && indentOf(next) > indentOf(above)) {
+        // Counted by the text's own line breaks, not `source.lineStart(line + 1)`: in malformed YAML the
+        // parser's line index (which numbers the lines here) can miss a break, and the two then disagree.
         const offset = source.text.split('\n').slice(0, line).join('\n').length + 1 + indentOf(next);
         const key = next.trim().split(':')[0] ?? '';
         // The parser has mis-read the structure here, so no field path would be right.
@@ -125,7 +127,7 @@ export function explainYaml(errors: YAMLError[], warnings: YAMLWarning[], source
     const first = firstKey.get(pointer);
     if (first) {
       duplicated.push(pointer);
-      const firstLine = source.diagnosticAt(first, { code: '', message: '' }).line;
+      const firstLine = source.position(first[0]).line;
       push(
         source.diagnosticAt(range, {
           code: 'KP_DUPLICATE_KEY',

@@ -1,14 +1,12 @@
 /** Load stage: read one YAML file safely and parse it with positions. */
 import { readFile, stat } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics/errors.js';
-import { FORBIDDEN_KEYS, SourceFile, sourceFromText } from '../diagnostics/source.js';
-import { explainYaml } from '../diagnostics/yaml-errors.js';
+import { FORBIDDEN_KEYS, sourceFromText, type SourceFile } from '../diagnostics/source.js';
+import { parseYamlFile, yamlData } from '../diagnostics/yaml-source.js';
 
 /** Profiles are a few KB; anything this large is a mistake or an attack, and is not parsed. */
 export const MAX_PROFILE_BYTES = 1024 * 1024;
-/** The yaml package's default; a billion-laughs document is rejected in milliseconds. */
-const MAX_ALIAS_COUNT = 100;
 
 export type PlainObject = Record<string, unknown>;
 
@@ -125,18 +123,6 @@ async function readProfileText(file: string): Promise<{ text: string } | { diagn
   return { text: new TextDecoder('utf-8').decode(bytes) };
 }
 
-/** The first alias in the document: where an alias bomb is reported. */
-function firstAlias(contents: Node): Node | undefined {
-  let found: Node | undefined;
-  visit(contents, {
-    Alias(_, node) {
-      found = node;
-      return visit.BREAK;
-    },
-  });
-  return found;
-}
-
 /** Copies parsed data without forbidden keys (reported separately), so nothing downstream can pollute prototypes. */
 function sanitise(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sanitise);
@@ -155,17 +141,7 @@ export async function loadYamlFile(file: string): Promise<LoadedFile> {
   const read = await readProfileText(file);
   if ('diagnostic' in read) return { file, diagnostics: [read.diagnostic] };
   const { text } = read;
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, {
-    lineCounter,
-    uniqueKeys: true,
-    prettyErrors: false,
-    version: '1.2',
-  });
-  const source = new SourceFile(file, text, lineCounter, document);
-  const diagnostics: Diagnostic[] = [];
-
-  diagnostics.push(...explainYaml(document.errors, document.warnings, source));
+  const { document, source, diagnostics } = parseYamlFile(file, text);
   // A forbidden key is dropped from the data below, so the rest of the file can still be checked.
   if (diagnostics.some((d) => d.code !== 'KP_FORBIDDEN_KEY')) return { file, source, diagnostics };
 
@@ -190,21 +166,7 @@ export async function loadYamlFile(file: string): Promise<LoadedFile> {
     };
   }
 
-  let data: unknown;
-  try {
-    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
-    const alias = firstAlias(contents);
-    const range = alias?.range ?? [0, 0];
-    diagnostics.push(
-      source.diagnosticAt([range[0], range[1]], {
-        code: 'KP_YAML_ALIAS_LIMIT',
-        message: `This file expands YAML aliases (\`*name\`) too many times (more than ${MAX_ALIAS_COUNT}), so it was not read.`,
-        hint: 'Write the values out instead of nesting aliases inside aliases.',
-      }),
-    );
-    return { file, source, diagnostics };
-  }
-  return { file, source, data: sanitise(data) as PlainObject, diagnostics };
+  const parsed = yamlData(document, source, { what: 'file' });
+  if ('diagnostic' in parsed) return { file, source, diagnostics: [...diagnostics, parsed.diagnostic] };
+  return { file, source, data: sanitise(parsed.data) as PlainObject, diagnostics };
 }

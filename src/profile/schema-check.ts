@@ -1,6 +1,5 @@
 /** Validate stage, part 1: check a merged profile against the JSON Schema and explain ajv's findings in plain English. */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
 import * as generated from '../generated/schema-validators.js';
 import { loadSchema, schemaAt, type SchemaName, type SchemaNode } from './schema-lookup.js';
 import {
@@ -11,6 +10,7 @@ import {
   valueAtPointer,
   type DiagnosticInit,
 } from '../diagnostics/source.js';
+import { DID_YOU_MEAN, didYouMean, suggest } from '../diagnostics/suggest.js';
 
 type Schema = SchemaNode;
 
@@ -64,21 +64,6 @@ function typeOf(value: unknown): string {
   return `\`${JSON.stringify(value)}\``;
 }
 
-/** A close match among `candidates`, ignoring case, hyphens and underscores first. */
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const fold = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
-  const exact = candidates.find((c) => fold(c) === fold(word));
-  if (exact) return exact;
-  // `keyworker` → `key`: the value starts with (or is the start of) exactly one candidate.
-  const prefixed = candidates.filter((c) => fold(word).startsWith(fold(c)) || fold(c).startsWith(fold(word)));
-  if (prefixed.length === 1 && fold(word).length >= 2) return prefixed[0];
-  const best = closest(word, [...candidates]);
-  return distance(word.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3))
-    ? best
-    : undefined;
-}
-
 interface Context {
   /** How the user wrote the value at a pointer. */
   wrote: (pointer: string, value: unknown) => string;
@@ -123,7 +108,7 @@ function explain(error: ErrorObject, ctx: Context): DiagnosticInit | undefined {
         code: 'KP_UNKNOWN_KEY',
         pointer: `${pointer}/${escapePointer(key)}`,
         at: 'key',
-        message: `\`${key}\` is not a field keypolicy knows${displayPath(pointer) ? ` under \`${displayPath(pointer)}\`` : ''}${guess ? `; did you mean \`${guess}\`?` : '.'}`,
+        message: `\`${key}\` is not a field keypolicy knows${displayPath(pointer) ? ` under \`${displayPath(pointer)}\`` : ''}${didYouMean(guess)}`,
         hint: guess
           ? `Rename it to \`${guess}\`.`
           : allowed.length > 0
@@ -309,7 +294,7 @@ export function checkAgainstSchema(
   // `organisaton:` makes `organisation` missing too; the "did you mean" on the typo already says so.
   const renamed = new Set(
     findings.flatMap((f) => {
-      const guess = /did you mean `([^`]+)`\?$/.exec(f.message)?.[1];
+      const guess = DID_YOU_MEAN.exec(f.message)?.[1];
       return f.code === 'KP_UNKNOWN_KEY' && guess
         ? [`${parentPointer(f.pointer)}/${escapePointer(guess)}`]
         : [];

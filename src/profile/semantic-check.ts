@@ -3,7 +3,8 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { exampleValuesIn } from './example-values.js';
 import type { PlainObject } from './load.js';
-import { valueAtPointer, type DiagnosticInit } from '../diagnostics/source.js';
+import { CONTROL_CHARACTER_IN_TEXT } from '../diagnostics/control-characters.js';
+import { escapePointer, valueAtPointer, type DiagnosticInit } from '../diagnostics/source.js';
 
 const MAX_LOGO_BYTES = 5 * 1024 * 1024;
 
@@ -200,16 +201,12 @@ function checkExampleValues(ctx: SemanticContext): DiagnosticInit[] {
   );
 }
 
-/** C0 controls but tab and line breaks, DEL and the C1 controls: nothing a policy can print. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-
 /** Every string value (keys included) that holds a control character, wherever it is in the profile. */
 function checkControlCharacters(ctx: SemanticContext): DiagnosticInit[] {
   const found: DiagnosticInit[] = [];
   const visit = (value: unknown, pointer: string): void => {
     if (typeof value === 'string') {
-      const bad = CONTROL.exec(value)?.[0];
+      const bad = CONTROL_CHARACTER_IN_TEXT.exec(value)?.[0];
       if (bad === undefined) return;
       const code = `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
       found.push({
@@ -220,8 +217,7 @@ function checkControlCharacters(ctx: SemanticContext): DiagnosticInit[] {
       });
     } else if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${pointer}/${i}`));
     else if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value))
-        visit(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      for (const [key, child] of Object.entries(value)) visit(child, `${pointer}/${escapePointer(key)}`);
     }
   };
   visit(ctx.data, '');

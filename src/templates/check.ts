@@ -4,11 +4,11 @@
  * context, so a typo is caught before any profile meets it.
  */
 import Handlebars from 'handlebars';
-import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import { regulatoryData, type Vocabulary } from '../profile/resolve.js';
 import { rootSchema, type SchemaNode } from '../profile/schema-lookup.js';
 import { sourceFromText } from '../diagnostics/source.js';
+import { didYouMean, nearest } from '../diagnostics/suggest.js';
 import { partialNameIsPath } from './front-matter.js';
 import { policyHelpers } from './helpers.js';
 import { templateError } from './render.js';
@@ -207,12 +207,8 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
         if (next) shape = next;
         else if (!shape.closed) return { shape: ANY };
         else {
-          const candidates = [...shape.props.keys()];
-          const guess = candidates.length ? closest(part, candidates) : undefined;
-          const near =
-            guess && distance(part, guess) <= Math.max(2, Math.floor(guess.length / 3))
-              ? [...parts.slice(0, index), guess].join('.')
-              : undefined;
+          const guess = nearest(part, [...shape.props.keys()]);
+          const near = guess ? [...parts.slice(0, index), guess].join('.') : undefined;
           return { shape: ANY, problem: parts.slice(0, index + 1).join('.'), ...(near ? { near } : {}) };
         }
       }
@@ -225,7 +221,7 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
         report(
           path,
           path.original.length,
-          `\`${path.original}\` is not a field a profile can have${near ? `; did you mean \`${near}\`?` : '.'}`,
+          `\`${path.original}\` is not a field a profile can have${didYouMean(near)}`,
           'Templates read the profile (see `keypolicy schema`) plus vocabulary, variant, regulatory, regulator, approvers, owner and dates.',
         );
       }

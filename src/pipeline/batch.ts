@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { BrowserSession } from '../writers/pdf/session.js';
 import { KeypolicyError, type Diagnostic, type ExitCode } from '../diagnostics/errors.js';
 import { manifestIsCurrent, manifestWrite, type ManifestFile } from '../output/manifest.js';
-import { sourceFromText } from '../diagnostics/source.js';
+import { diagnosticForFile } from '../diagnostics/source.js';
 import type { ProfileReport } from '../profile/validate.js';
 import { checkProfile } from './check-profile.js';
 import {
@@ -55,7 +55,7 @@ export interface BatchEvents {
 }
 
 const problem = (file: string, code: string, message: string, hint: string): Diagnostic =>
-  sourceFromText(file, '').diagnosticAt([0, 0], { code, message, hint });
+  diagnosticForFile(file, { code, message, hint });
 
 /** Run `work` over `items` with at most `limit` at a time, in order of start. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -11,7 +11,7 @@ import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
 import type { ManifestFile } from '../output/manifest.js';
 import { slugify } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
-import { sourceFromText } from '../diagnostics/source.js';
+import { diagnosticForFile } from '../diagnostics/source.js';
 import { latestVersion, loadRegister, registerPathFor, registerText } from '../register/register.js';
 import { withRegisterLock } from '../register/lock.js';
 import type { Register } from '../register/schema.js';
@@ -140,7 +140,7 @@ function frozenDiagnostic(profile: ResolvedProfile, register: Register, policy: 
   const latest = latestVersion(register, policy.id);
   const changes = latest ? sectionChanges(latest.markdown ?? '', policy.markdown) : undefined;
   const what = changes ? [...changes.added, ...changes.removed, ...changes.reworded].join('; ') : '';
-  return sourceFromText(profile.file, '').diagnosticAt([0, 0], {
+  return diagnosticForFile(profile.file, {
     code: 'KP_FROZEN',
     message: latest
       ? `\`${policy.id}\` has changed since version ${latest.version} was recorded${what ? ` (${what})` : ''}.`
@@ -151,7 +151,7 @@ function frozenDiagnostic(profile: ResolvedProfile, register: Register, policy: 
 
 /** A build dated before the register's latest entry would put its history out of order. */
 function dateOrderDiagnostic(profile: ResolvedProfile, date: string, latest: string): Diagnostic {
-  return sourceFromText(profile.file, '').diagnosticAt([0, 0], {
+  return diagnosticForFile(profile.file, {
     code: 'KP_DATE_ORDER',
     message: `This build is dated ${formatUkDate(date)}, before the register’s latest entry (${formatUkDate(latest)}); nothing was recorded.`,
     hint: `Build with --date ${latest} or later (or without --date, for today).`,

@@ -18,6 +18,8 @@ export interface ManifestFile {
 
 export interface Manifest {
   organisation: string;
+  /** The organisation's id from its register: whose folder this is. */
+  organisationId?: string;
   slug: string;
   keypolicy: string;
   /** The inputs fingerprint these files were built from (see build/fingerprint.ts). */
@@ -35,6 +37,17 @@ export function manifestWrite(folder: string, manifest: Omit<Manifest, 'keypolic
     files: [...manifest.files].sort((a, b) => a.file.localeCompare(b.file)),
   };
   return { file: manifestPath(folder), contents: `${JSON.stringify(document, null, 2)}\n` };
+}
+
+/** The organisation id an organisation folder's manifest names, if any: whose folder it is. */
+export async function manifestOwner(folder: string): Promise<string | undefined> {
+  const text = await readFile(manifestPath(folder), 'utf8').catch(() => undefined);
+  try {
+    const id = text ? (JSON.parse(text) as Partial<Manifest>).organisationId : undefined;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when the manifest was built from these inputs and every file it lists is on disk unchanged. */

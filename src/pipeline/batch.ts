@@ -115,9 +115,14 @@ async function buildOne(
       ...(options.frozen
         ? {}
         : {
-            finalWrites: async (entries: ManifestFile[], register: string | undefined) => [
+            finalWrites: async (
+              entries: ManifestFile[],
+              register: string | undefined,
+              organisationId: string | undefined,
+            ) => [
               manifestWrite(folder, {
                 organisation: name,
+                ...(organisationId ? { organisationId } : {}),
                 slug,
                 inputs: await inputsFingerprint(profile, report.chain, {
                   ...fingerprintOptions,

@@ -2,13 +2,14 @@
  * Build one profile: render its policies, record changed ones in the register, draw every format from
  * one document model, write the files safely, and archive each approved edition once.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { BrowserSession } from '../writers/pdf/session.js';
 import { documentSource, type DocumentSource, type PolicyDocument } from '../document/model.js';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import type { Format } from './formats.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
-import type { ManifestFile } from '../output/manifest.js';
+import { manifestOwner, type ManifestFile } from '../output/manifest.js';
 import { slugify } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { diagnosticForFile } from '../diagnostics/source.js';
@@ -65,9 +66,16 @@ export interface BuildOptions {
   docx?: (doc: PolicyDocument) => Promise<Buffer>;
   /**
    * More files written in the same all-or-nothing step as the documents and register (the batch's
-   * manifest), given every edition the folder will hold and the register text about to be written.
+   * manifest), given every edition the folder will hold, the register text about to be written and the
+   * organisation's id.
    */
-  finalWrites?: (entries: ManifestFile[], register: string | undefined) => Promise<FileWrite[]>;
+  finalWrites?: (
+    entries: ManifestFile[],
+    register: string | undefined,
+    organisationId: string | undefined,
+  ) => Promise<FileWrite[]>;
+  /** Write into an organisation folder even when its manifest names another organisation. */
+  force?: boolean;
 }
 
 export interface WrittenFile {
@@ -149,6 +157,47 @@ function frozenDiagnostic(profile: ResolvedProfile, register: Register, policy: 
   });
 }
 
+/** An id in UUID form from the profile's fields and the first build's date. */
+function organisationId(snapshot: Record<string, unknown>, date: string): string {
+  const hex = createHash('sha256').update(JSON.stringify(snapshot)).update(date).digest('hex');
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join(
+    '-',
+  );
+}
+
+/** Two editions whose titles make one file name would overwrite each other: neither is written. */
+function editionClashes(profile: ResolvedProfile, policies: readonly PolicyRendition[]): Diagnostic[] {
+  const byName = new Map<string, string[]>();
+  for (const p of policies)
+    byName.set(editionName(p.title), [...(byName.get(editionName(p.title)) ?? []), p.id]);
+  return [...byName]
+    .filter(([, ids]) => ids.length > 1)
+    .map(([name, ids]) =>
+      diagnosticForFile(profile.file, {
+        code: 'KP_EDITION_CLASH',
+        message: `The policies ${ids.map((id) => `\`${id}\``).join(' and ')} would both be written as ${name}.<ext>; nothing was written.`,
+        hint: 'Give one of the templates another title, or build only one of them (--policy).',
+      }),
+    );
+}
+
+/** An organisation folder whose manifest names another organisation is never written into (unless --force). */
+async function folderTaken(
+  profile: ResolvedProfile,
+  folder: string,
+  register: Register,
+): Promise<Diagnostic[]> {
+  const owner = await manifestOwner(folder);
+  if (owner === undefined || owner === register.organisationId) return [];
+  return [
+    diagnosticForFile(profile.file, {
+      code: 'KP_FOLDER_TAKEN',
+      message: `The output folder ${folder} holds another organisation’s documents (its manifest names organisation ${owner}); nothing was written.`,
+      hint: 'Give this organisation its own `output.slug`, or build to another --out. If the folder really is this organisation’s (its register was replaced), add --force.',
+    }),
+  ];
+}
+
 /** A build dated before the register's latest entry would put its history out of order. */
 function dateOrderDiagnostic(profile: ResolvedProfile, date: string, latest: string): Diagnostic {
   return diagnosticForFile(profile.file, {
@@ -170,6 +219,11 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
     const warnings = loaded.warnings;
     const { policies, diagnostics } = await renditions(profile, register, options);
     if (diagnostics.length > 0) return { slug, files: [], recorded: [], diagnostics, warnings };
+    const refused = [
+      ...editionClashes(profile, policies),
+      ...(options.force ? [] : await folderTaken(profile, folder, register)),
+    ];
+    if (refused.length > 0) return { slug, files: [], recorded: [], diagnostics: refused, warnings };
     const sources = await Promise.all(policies.map((p) => documentSource(p, profile)));
     const hashes = sources.map(sourceHash);
     const changed = policies.filter(
@@ -185,8 +239,11 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
       return { slug, files: [], recorded: [], diagnostics: found, warnings };
     }
 
-    const before = JSON.stringify(register);
     const snapshot = profileSnapshot(profile.data);
+    const before = JSON.stringify(register);
+    // Made once, at the first build, from what the organisation was then: the manifest names it, so
+    // another organisation's folder is known; the same inputs still give the same register.
+    if (!options.frozen) register.organisationId ??= organisationId(snapshot, options.date);
     const user = osUser();
     const writes: FileWrite[] = [];
     const recorded = policies.map((p, i) => {
@@ -288,7 +345,7 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
           options.formats,
         ),
       );
-      writes.push(...((await options.finalWrites?.(settled.entries, staged)) ?? []));
+      writes.push(...((await options.finalWrites?.(settled.entries, staged, register.organisationId)) ?? []));
     } else writes.splice(0, writes.length, ...writes.filter((w) => !isSnapshotWrite(w.file, registerFile)));
     await writeFilesAtomic(writes);
     if (!options.frozen) await removeEntries(folder, settled.remove);

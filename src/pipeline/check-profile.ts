@@ -1,6 +1,28 @@
 /** A profile checked as every command sees it: the profile itself, its policy ids against the template packs, and its register. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/errors.js';
+import { diagnosticForFile } from '../diagnostics/source.js';
 import { validateProfile, type ProfileReport } from '../profile/validate.js';
 import { loadRegister, registerPathFor } from '../register/register.js';
+
+/** `a.yaml` beside `a.yml` (any case): both would keep their history in one `a.register.yaml`. */
+function sharedRegister(file: string): Diagnostic[] {
+  const ext = path.extname(file);
+  const stem = path.basename(file, ext);
+  const twin = ['.yaml', '.yml', '.YAML', '.YML']
+    .filter((e) => e.toLowerCase() !== ext.toLowerCase())
+    .map((e) => path.join(path.dirname(file), `${stem}${e}`))
+    .find((candidate) => existsSync(candidate));
+  if (!twin) return [];
+  return [
+    diagnosticForFile(file, {
+      code: 'KP_REGISTER_SHARED',
+      message: `${path.basename(file)} and ${path.basename(twin)} are in one folder, so both would keep their history in ${path.basename(registerPathFor(file))}.`,
+      hint: 'Rename one of them (each profile needs its own name).',
+    }),
+  ];
+}
 
 /**
  * Validate a profile with the checks that need the layers above it. `register: false` leaves the
@@ -13,9 +35,11 @@ export function checkProfile(file: string, options: { register?: boolean } = {})
       const { loadTemplates } = await import('../templates/packs.js');
       return new Set((await loadTemplates(packs)).templates.keys());
     },
-    // The register beside the profile is part of what is checked: hand edits of its history show here.
-    ...(options.register !== false
-      ? { beside: async (file: string) => (await loadRegister(registerPathFor(file))).diagnostics }
-      : {}),
+    // What is kept beside the profile is part of what is checked: its register's name is its own, and
+    // hand edits of its history show here.
+    beside: async (profile: string) => [
+      ...sharedRegister(profile),
+      ...(options.register !== false ? (await loadRegister(registerPathFor(profile))).diagnostics : []),
+    ],
   });
 }

@@ -176,6 +176,7 @@ export async function changeStanding<T>(
     writes.push(
       manifestWrite(folder, {
         organisation,
+        ...(register.organisationId ? { organisationId: register.organisationId } : {}),
         slug: path.basename(folder),
         // The register changed, so the next build must not take the folder as current.
         inputs: '',

@@ -155,6 +155,13 @@ export const RegisterSchema = Type.Object(
     registerVersion: Type.Union([Type.Literal(1), Type.Literal(2)], {
       description: 'The format of this file (1 is upgraded to 2 on the next write).',
     }),
+    organisationId: Type.Optional(
+      Type.String({
+        pattern: '^[0-9a-f-]{36}$',
+        description:
+          'The organisation’s id, made at its first build: an output folder whose manifest names another id belongs to another organisation.',
+      }),
+    ),
     policies: Type.Record(
       Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }),
       Type.Object(

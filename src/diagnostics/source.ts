@@ -59,6 +59,9 @@ export interface DiagnosticInit {
  */
 export class SourceFile {
   private readonly spans = new Map<string, NodeSpan>();
+  /** Each recorded pointer's children in document order, so `pointerAt` can walk down instead of scanning. */
+  private readonly children = new Map<string, string[]>();
+  private nested: boolean | undefined;
   /** Every mapping key in document order, duplicates included (the span map keeps only the last). */
   readonly keys: { pointer: string; range: [number, number] }[] = [];
 
@@ -87,7 +90,7 @@ export class SourceFile {
           ? ([valueNode.range[0], valueNode.range[1]] as [number, number])
           : keySpan;
         if (keySpan) this.keys.push({ pointer: child, range: keySpan });
-        if (value) this.spans.set(child, { key: keySpan, value });
+        if (value) this.setSpan(pointer, child, { key: keySpan, value });
         if (valueNode && !isAlias(valueNode)) this.record(valueNode, child);
       }
     } else if (isSeq(node)) {
@@ -95,24 +98,81 @@ export class SourceFile {
         const itemNode = item as Node | null;
         if (!itemNode?.range) return;
         const child = `${pointer}/${index}`;
-        this.spans.set(child, { value: [itemNode.range[0], itemNode.range[1]] });
+        this.setSpan(pointer, child, { value: [itemNode.range[0], itemNode.range[1]] });
         if (!isAlias(itemNode)) this.record(itemNode, child);
       });
     }
+  }
+
+  private setSpan(parent: string, child: string, span: NodeSpan): void {
+    if (!this.spans.has(child)) {
+      const siblings = this.children.get(parent);
+      if (siblings) siblings.push(child);
+      else this.children.set(parent, [child]);
+    }
+    this.spans.set(child, span);
+  }
+
+  /** The text a pointer's pair covers: the whole pair, so a tag between the key and its value belongs to that key. */
+  private extent(pointer: string): [number, number] {
+    const span = this.spans.get(pointer) as NodeSpan;
+    const start = span.key?.[0] ?? span.value[0];
+    return [start, Math.max(span.value[1], start + 1)];
+  }
+
+  /**
+   * Whether the spans form a tree the way the parser read them: every child inside its parent, siblings
+   * apart (sorted here, as a duplicated key keeps its last place). Then the spans holding an offset are one
+   * chain from the root down.
+   */
+  private spansNest(): boolean {
+    this.nested ??= [...this.children].every(([parent, kids]) => {
+      if (parent !== '' && !this.spans.has(parent)) return false;
+      const [low, high] = parent === '' ? [-Infinity, Infinity] : this.extent(parent);
+      kids.sort((a, b) => this.extent(a)[0] - this.extent(b)[0]);
+      let previousEnd = low;
+      return kids.every((kid) => {
+        const [start, end] = this.extent(kid);
+        const fits = start >= previousEnd && end <= high;
+        previousEnd = end;
+        return fits;
+      });
+    });
+    return this.nested;
   }
 
   /** The pointer of the deepest key–value pair whose text contains `offset` ('' when none does). */
   pointerAt(offset: number): string {
     let best = '';
     let bestSize = Infinity;
-    for (const [pointer, span] of this.spans) {
-      // The whole pair, so a tag between the key and its value belongs to that key.
-      const start = span.key?.[0] ?? span.value[0];
-      const end = Math.max(span.value[1], start + 1);
+    const consider = (pointer: string) => {
+      const [start, end] = this.extent(pointer);
+      // Strictly smaller: of equal spans, the outer one (recorded first) wins.
       if (start <= offset && offset < end && end - start < bestSize) {
         best = pointer;
         bestSize = end - start;
       }
+    };
+    if (!this.spansNest()) {
+      // Malformed YAML the parser read into overlapping nodes: look at every span.
+      for (const pointer of this.spans.keys()) consider(pointer);
+      return best;
+    }
+    // Walk down the one chain of spans holding `offset`, a binary search at each level, so explaining
+    // every error of a file with thousands of them stays linear (a full scan each was quadratic).
+    for (let level = this.children.get(''); level;) {
+      let low = 0;
+      let high = level.length - 1;
+      while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if (this.extent(level[middle] as string)[0] <= offset) low = middle;
+        else high = middle - 1;
+      }
+      const candidate = level[low] as string;
+      const [start, end] = this.extent(candidate);
+      if (!(start <= offset && offset < end)) break;
+      consider(candidate);
+      level = this.children.get(candidate);
     }
     return best;
   }
@@ -200,9 +260,15 @@ export function diagnosticForFile(
   };
 }
 
-/** A SourceFile for plain text (no YAML structure): diagnostics by offset only. */
-export function sourceFromText(file: string, text: string): SourceFile {
+/**
+ * A SourceFile for plain text (no YAML structure): diagnostics by offset only. `firstLine` is the line of
+ * its file that the text starts on (a template's body, after its front matter): offsets in the text are
+ * reported at the file's lines, and the lines before it read as empty.
+ */
+export function sourceFromText(file: string, text: string, options: { firstLine?: number } = {}): SourceFile {
   const lines = new LineCounter();
+  // The lines before the text start just before its first character, so offset 0 is on `firstLine`.
+  for (let line = 1; line < (options.firstLine ?? 1); line++) lines.addNewLine(-1);
   lines.addNewLine(0);
   for (const match of text.matchAll(/\n/g)) lines.addNewLine(match.index + 1);
   return new SourceFile(file, text, lines);

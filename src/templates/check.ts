@@ -3,16 +3,15 @@
  * references (inside #if, #each, #with and partials too) exists in the profile schema or the derived
  * context, so a typo is caught before any profile meets it.
  */
-import Handlebars from 'handlebars';
 import type { Diagnostic } from '../diagnostics/errors.js';
-import { regulatoryData, type Vocabulary } from '../profile/resolve.js';
+import { regulatoryData } from '../profile/resolve.js';
 import { rootSchema, type SchemaNode } from '../profile/schema-lookup.js';
-import { sourceFromText } from '../diagnostics/source.js';
 import { didYouMean, nearest } from '../diagnostics/suggest.js';
+import { DATES_FIELDS, FOREIGN_FIELDS, VARIANT_FIELDS, VOCABULARY_FIELDS } from './context.js';
+import { parse, POLICY_HELPER_NAMES } from './engine.js';
 import { partialNameIsPath } from './front-matter.js';
-import { policyHelpers } from './helpers.js';
-import { templateError } from './render.js';
 import type { Partial, Template, TemplateSet } from './packs.js';
+import { bodySource, partialText, templateError, type TemplateText } from './template-errors.js';
 
 type Shape =
   | { kind: 'object'; props: Map<string, Shape>; closed: boolean }
@@ -61,55 +60,19 @@ function fromValues(values: unknown[]): Shape {
   return SCALAR;
 }
 
-const VOCABULARY_KEYS: (keyof Vocabulary)[] = [
-  'worker',
-  'workers',
-  'person',
-  'people',
-  'plan',
-  'plans',
-  'manager',
-  'regulatedAs',
-];
-const VARIANT_KEYS = [
-  'england',
-  'wales',
-  'supportedLiving',
-  'careHome',
-  'domiciliary',
-  'tenancy',
-  'nursing',
-  'sharedRole',
-  'activeOffer',
-];
-const FOREIGN_FIELDS = [
-  'org_field_name',
-  'org_field_legal_name',
-  'org_field_logo',
-  'org_field_registration_no',
-  'org_field_address',
-  'org_field_registered_manager_first_name',
-  'org_field_registered_manager_last_name',
-  'org_field_responsible_individual_first_name',
-  'org_field_responsible_individual_last_name',
-  'last_update_date',
-  'next_review_date',
-  'current_year',
-];
-
-/** Everything `templateContext` (render.ts) provides, as a shape. */
+/** Everything `templateContext` (context.ts) provides, as a shape. */
 function contextShape(): Shape {
   const profile = fromSchema(rootSchema());
   if (profile.kind !== 'object') return ANY;
   const regulatory = fromValues([regulatoryData('england'), regulatoryData('wales')]);
   const extra: [string, Shape][] = [
-    ['vocabulary', objectShape(VOCABULARY_KEYS.map((k) => [k, SCALAR]))],
-    ['variant', objectShape(VARIANT_KEYS.map((k) => [k, SCALAR]))],
+    ['vocabulary', objectShape(VOCABULARY_FIELDS.map((k) => [k, SCALAR]))],
+    ['variant', objectShape(VARIANT_FIELDS.map((k) => [k, SCALAR]))],
     ['regulatory', regulatory],
     ['regulator', regulatory.kind === 'object' ? (regulatory.props.get('regulator') ?? ANY) : ANY],
     ['approvers', { kind: 'array', items: SCALAR }],
     ['owner', SCALAR],
-    ['dates', objectShape(['version', 'nextReview', 'reviewIntervalMonths'].map((k) => [k, SCALAR]))],
+    ['dates', objectShape(DATES_FIELDS.map((k) => [k, SCALAR]))],
     ...FOREIGN_FIELDS.map((k): [string, Shape] => [k, SCALAR]),
   ];
   return objectShape([...profile.props, ...extra]);
@@ -136,42 +99,23 @@ interface Scope {
 
 /** Statically check one template (and the partials it includes). */
 export function checkTemplate(template: Template, partials: ReadonlyMap<string, Partial>): Diagnostic[] {
-  const helperNames = new Set([...BUILT_IN_HELPERS, ...Object.keys(policyHelpers(Handlebars.SafeString))]);
+  const helperNames = new Set([...BUILT_IN_HELPERS, ...POLICY_HELPER_NAMES]);
   const root = contextShape();
   const diagnostics: Diagnostic[] = [];
 
-  /** Report at a node of a source whose body starts on `firstLine` of `text`. */
-  const reporterFor =
-    (file: string, text: string, firstLine: number) =>
-    (node: Node, length: number, message: string, hint: string) => {
-      const source = sourceFromText(file, text);
-      const line = (node.loc?.start.line ?? 1) + firstLine - 1;
-      let offset = 0;
-      for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
-      const column = node.loc?.start.column ?? 0;
+  const walkSource = (text: TemplateText, scopes: Scope[], seenPartials: Set<string>) => {
+    const { file } = text;
+    const { at } = bodySource(text);
+    /** Report at a node of this template (or partial). */
+    const report = (node: Node, length: number, message: string, hint: string) =>
       diagnostics.push(
-        source.diagnosticAt([offset + column, offset + column + length], {
-          code: 'KP_TEMPLATE_FIELD',
-          message,
-          hint,
-        }),
+        at(node.loc?.start ?? { line: 1, column: 0 }, length, { code: 'KP_TEMPLATE_FIELD', message, hint }),
       );
-    };
-
-  const walkSource = (
-    file: string,
-    text: string,
-    body: string,
-    firstLine: number,
-    scopes: Scope[],
-    seenPartials: Set<string>,
-  ) => {
-    const report = reporterFor(file, text, firstLine);
     let ast: Node;
     try {
-      ast = Handlebars.parse(body) as unknown as Node;
+      ast = parse(text.body) as unknown as Node;
     } catch (error) {
-      diagnostics.push(templateError({ file, body, bodyLine: firstLine }, error));
+      diagnostics.push(templateError(text, error));
       return;
     }
 
@@ -319,7 +263,7 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
             );
           }
           if (seenPartials.has(name)) return;
-          walkSource(partial.file, partial.text, partial.text, 1, stack, new Set([...seenPartials, name]));
+          walkSource(partialText(partial), stack, new Set([...seenPartials, name]));
           return;
         }
         default:
@@ -329,15 +273,7 @@ export function checkTemplate(template: Template, partials: ReadonlyMap<string, 
     walk(ast, scopes);
   };
 
-  const text = `${'\n'.repeat(template.bodyLine - 1)}${template.body}`;
-  walkSource(
-    template.file,
-    text,
-    template.body,
-    template.bodyLine,
-    [{ shape: root, blockParams: new Map() }],
-    new Set(),
-  );
+  walkSource(template, [{ shape: root, blockParams: new Map() }], new Set());
   return diagnostics;
 }
 

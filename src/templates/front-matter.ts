@@ -1,9 +1,10 @@
 /** Split a template file into front matter and body; parse the front matter as YAML, never as code. */
 import matter from 'gray-matter';
-import { isNode, parseDocument, visit, type Document } from 'yaml';
+import { isNode, parseDocument, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import { checkAgainstSchema } from '../profile/schema-check.js';
 import { sourceFromText, type SourceFile } from '../diagnostics/source.js';
+import { yamlData } from '../diagnostics/yaml-source.js';
 import type { FrontMatter } from './front-matter-schema.js';
 
 export interface ParsedTemplateFile {
@@ -75,26 +76,11 @@ export function parseTemplateFile(file: string, text: string): ParsedTemplateFil
             });
             return {};
           }
-          try {
-            return (document.toJS({ maxAliasCount: 100 }) ?? {}) as object;
-          } catch (error) {
-            // The yaml package throws (rather than reports) an alias bomb: refused here, as in a profile.
-            if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
-            let alias: [number, number] = [0, 0];
-            visit(document, {
-              Alias: (_key, node) => {
-                if (node.range) alias = [node.range[0], node.range[1]];
-                return visit.BREAK;
-              },
-            });
-            yamlError = source.diagnosticAt([parsed.offset + alias[0], parsed.offset + alias[1]], {
-              code: 'KP_YAML_ALIAS_LIMIT',
-              message:
-                'This front matter expands YAML aliases (`*name`) too many times (more than 100), so it was not read.',
-              hint: 'Write the values out instead of nesting aliases inside aliases.',
-            });
-            return {};
-          }
+          // An alias bomb is refused, as in a profile.
+          const read = yamlData(document, source, { what: 'front matter', offset: parsed.offset });
+          if ('data' in read) return read.data ?? {};
+          yamlError = read.diagnostic;
+          return {};
         },
         js: refuse,
         javascript: refuse,

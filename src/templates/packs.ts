@@ -8,7 +8,8 @@ import { NATIONS, SERVICE_TYPES } from '../profile/enums.js';
 import { sourceFromText } from '../diagnostics/source.js';
 import { PACKAGE_ROOT } from '../core/version.js';
 import type { FrontMatter } from './front-matter-schema.js';
-import { parseTemplateFile, partialNameIsPath } from './front-matter.js';
+import { parseTemplateFile } from './front-matter.js';
+import type { TemplateText } from './template-errors.js';
 
 /** The pack that ships with keypolicy. */
 export const BUILT_IN_PACK = path.join(PACKAGE_ROOT, 'templates');
@@ -153,46 +154,11 @@ const tooLarge = (file: string, bytes: number) =>
   );
 
 /**
- * Partial calls that name a path (`{{> ../x}}`, `{{> "/etc/passwd"}}`): a partial is only ever found by
- * name among the packs' partials, so such a call could never work; it is refused where it is written.
- * Names computed while rendering (`{{> (lookup …)}}`) can only choose among those partials too.
+ * Partial calls that name a path (syntax.ts), looked for in every pack but the built-in one. Imported
+ * when first needed, so reading the built-in pack alone does not load Handlebars.
  */
-async function partialPathCalls(file: string, text: string, firstLine: number): Promise<Diagnostic[]> {
-  const { default: Handlebars } = await import('handlebars');
-  let ast: hbs.AST.Program;
-  try {
-    ast = Handlebars.parse(text);
-  } catch {
-    return []; // Syntax errors are reported, with their place, when the template is rendered.
-  }
-  const source = sourceFromText(file, `${'\n'.repeat(firstLine - 1)}${text}`);
-  const lineStarts = [0, ...[...source.text.matchAll(/\n/g)].map((m) => m.index + 1)];
-  const offsetOf = (at: hbs.AST.Position) => (lineStarts[at.line + firstLine - 2] ?? 0) + at.column;
-  const found: Diagnostic[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (node === null || typeof node !== 'object') return;
-    const n = node as {
-      type?: unknown;
-      name?: { original?: unknown; value?: unknown; loc?: hbs.AST.SourceLocation };
-    };
-    if ((n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') && n.name?.loc) {
-      const written = typeof n.name.original === 'string' ? n.name.original : n.name.value;
-      if (typeof written === 'string' && partialNameIsPath(written)) {
-        found.push(
-          source.diagnosticAt([offsetOf(n.name.loc.start), offsetOf(n.name.loc.end)], {
-            code: 'KP_TEMPLATE_PATH',
-            message: `\`${written}\` is a path, not the name of a partial. A template can only use the partials in its pack's partials/ folder, so nothing outside the pack is read.`,
-            hint: 'Write the partial’s file name without its folder or extension, e.g. `{{> practice-daily}}` for partials/practice-daily.md.',
-          }),
-        );
-      }
-    }
-    for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
-  };
-  visit(ast);
-  return found;
-}
+const pathCalls = async (text: TemplateText): Promise<Diagnostic[]> =>
+  (await import('./syntax.js')).partialPathCalls(text);
 
 const isTemplateFile = (name: string) =>
   !name.startsWith('.') &&
@@ -251,7 +217,7 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
     }
     const parsed = parseTemplateFile(file, read.text);
     if (!trusted && parsed.diagnostics.length === 0)
-      parsed.diagnostics.push(...(await partialPathCalls(file, parsed.body, parsed.bodyLine)));
+      parsed.diagnostics.push(...(await pathCalls({ file, body: parsed.body, bodyLine: parsed.bodyLine })));
     into.diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length > 0) continue;
     const fm: FrontMatter | undefined = parsed.frontMatter;
@@ -307,7 +273,7 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
       into.diagnostics.push(read.diagnostic);
       continue;
     }
-    if (!trusted) into.diagnostics.push(...(await partialPathCalls(file, read.text, 1)));
+    if (!trusted) into.diagnostics.push(...(await pathCalls({ file, body: read.text, bodyLine: 1 })));
     // Kept even when refused, so that `templates --check` does not also call it missing.
     const name = path.basename(entry.name, path.extname(entry.name));
     into.partials.set(name, { name, file, text: read.text });
@@ -350,7 +316,3 @@ export async function loadTemplates(
   }
   return set;
 }
-
-/** Whether a template applies to a nation and service type. */
-export const appliesTo = (template: Template, nation: Nation, service: ServiceType): boolean =>
-  template.nations.includes(nation) && template.services.includes(service);

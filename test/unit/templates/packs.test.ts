@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/diagnostics/errors.js';
 import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
 import { checkTemplates } from '../../../src/templates/check.js';
+import { compileTemplate } from '../../../src/templates/engine.js';
+import { RENDER_LIMITS, withinRenderLimits } from '../../../src/templates/limits.js';
 import { loadTemplates } from '../../../src/templates/packs.js';
-import { RENDER_LIMITS, renderProfilePolicies, withinRenderLimits } from '../../../src/templates/policies.js';
+import { renderProfilePolicies } from '../../../src/templates/policies.js';
 import { ENGLAND_MINIMAL, runCli, tempDir } from '../../helpers.js';
 
 const FRONT = '---\nid: t\ntitle: T\nversion: 1.0.0\n---\n';
@@ -292,7 +294,10 @@ describe('templates that loop or balloon are stopped early', () => {
   }, 60_000);
 
   it('stops a render that runs too long even within the counts', () => {
-    const template = Handlebars.compile(`{{#each items}}${'{{#if true}}x{{/if}}'.repeat(2000)}{{/each}}`);
+    const template = compileTemplate(
+      `{{#each items}}${'{{#if true}}x{{/if}}'.repeat(2000)}{{/each}}`,
+      'markdown',
+    );
     const items = Array.from({ length: 1000 }, (_, i) => i);
     const started = performance.now();
     const { stopped } = withinRenderLimits(

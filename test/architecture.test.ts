@@ -87,4 +87,12 @@ describe('the layers of src/', () => {
       'src/output/planted.ts imports src/pipeline/batch.js: output/ must not import pipeline/, a higher layer',
     ]);
   });
+
+  it('keeps every source file under 400 lines', () => {
+    const long = files
+      .filter((f) => !f.file.includes(`${path.sep}generated${path.sep}`))
+      .map((f) => ({ file: path.relative(SRC, f.file), lines: f.text.split('\n').length }))
+      .filter((f) => f.lines > 400);
+    expect(long).toEqual([]);
+  });
 });

@@ -1,0 +1,79 @@
+/** What stops a build before anything is written, and the organisation id it records at the first. */
+import { createHash } from 'node:crypto';
+import { formatUkDate } from '../core/dates.js';
+import type { Diagnostic } from '../diagnostics/errors.js';
+import { diagnosticForFile } from '../diagnostics/source.js';
+import { manifestOwner } from '../output/manifest.js';
+import type { ResolvedProfile } from '../profile/resolve.js';
+import { latestVersion } from '../register/register.js';
+import type { Register } from '../register/schema.js';
+import { sectionChanges } from '../register/versioning.js';
+import type { PolicyRendition } from '../templates/policies.js';
+import { editionName } from './editions.js';
+
+export function frozenDiagnostic(
+  profile: ResolvedProfile,
+  register: Register,
+  policy: PolicyRendition,
+): Diagnostic {
+  const latest = latestVersion(register, policy.id);
+  const changes = latest ? sectionChanges(latest.markdown ?? '', policy.markdown) : undefined;
+  const what = changes ? [...changes.added, ...changes.removed, ...changes.reworded].join('; ') : '';
+  return diagnosticForFile(profile.file, {
+    code: 'KP_FROZEN',
+    message: latest
+      ? `\`${policy.id}\` has changed since version ${latest.version} was recorded${what ? ` (${what})` : ''}.`
+      : `\`${policy.id}\` has never been recorded in the register.`,
+    hint: 'Run `keypolicy build` without --frozen to record the new version, and commit the register with the change.',
+  });
+}
+
+/** An id in UUID form from the profile's fields and the first build's date. */
+export function organisationId(snapshot: Record<string, unknown>, date: string): string {
+  const hex = createHash('sha256').update(JSON.stringify(snapshot)).update(date).digest('hex');
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join(
+    '-',
+  );
+}
+
+/** Two editions whose titles make one file name would overwrite each other: neither is written. */
+export function editionClashes(profile: ResolvedProfile, policies: readonly PolicyRendition[]): Diagnostic[] {
+  const byName = new Map<string, string[]>();
+  for (const p of policies)
+    byName.set(editionName(p.title), [...(byName.get(editionName(p.title)) ?? []), p.id]);
+  return [...byName]
+    .filter(([, ids]) => ids.length > 1)
+    .map(([name, ids]) =>
+      diagnosticForFile(profile.file, {
+        code: 'KP_EDITION_CLASH',
+        message: `The policies ${ids.map((id) => `\`${id}\``).join(' and ')} would both be written as ${name}.<ext>; nothing was written.`,
+        hint: 'Give one of the templates another title, or build only one of them (--policy).',
+      }),
+    );
+}
+
+/** An organisation folder whose manifest names another organisation is never written into (unless --force). */
+export async function folderTaken(
+  profile: ResolvedProfile,
+  folder: string,
+  register: Register,
+): Promise<Diagnostic[]> {
+  const owner = await manifestOwner(folder);
+  if (owner === undefined || owner === register.organisationId) return [];
+  return [
+    diagnosticForFile(profile.file, {
+      code: 'KP_FOLDER_TAKEN',
+      message: `The output folder ${folder} holds another organisation’s documents (its manifest names organisation ${owner}); nothing was written.`,
+      hint: 'Give this organisation its own `output.slug`, or build to another --out. If the folder really is this organisation’s (its register was replaced), add --force.',
+    }),
+  ];
+}
+
+/** A build dated before the register's latest entry would put its history out of order. */
+export function dateOrderDiagnostic(profile: ResolvedProfile, date: string, latest: string): Diagnostic {
+  return diagnosticForFile(profile.file, {
+    code: 'KP_DATE_ORDER',
+    message: `This build is dated ${formatUkDate(date)}, before the register’s latest entry (${formatUkDate(latest)}); nothing was recorded.`,
+    hint: `Build with --date ${latest} or later (or without --date, for today).`,
+  });
+}

@@ -1,38 +1,33 @@
 /** `keypolicy approve [PROFILE] [--policy ID] --by NAME --role ROLE`: sign off the latest version. */
 import type { Io } from '../cli/io.js';
-import { changeStanding } from '../pipeline/standing.js';
 import { formatUkDate } from '../core/dates.js';
 import type { ExitCode } from '../diagnostics/errors.js';
 import { approveVersion, refuseExampleValues } from '../register/sign-off.js';
-import { reportStanding, standingRequest, type StandingFlags } from './standing-command.js';
+import { runStanding, type StandingFlags } from './standing-command.js';
 
 export interface ApproveFlags extends StandingFlags {
   allowExampleValues?: boolean;
 }
 
 export async function runApprove(flags: ApproveFlags, io: Io): Promise<ExitCode> {
-  return reportStanding(
+  return runStanding(
     flags,
     io,
-    () => {
-      const { request, name, role, message } = standingRequest(flags, io);
-      return changeStanding(request, (context) => {
-        const latest = context.register.policies[context.id]?.versions.at(-1);
-        if (latest && !flags.allowExampleValues) refuseExampleValues(latest, context.profile?.data);
-        const signer = { name, role, date: request.date, ...(context.user ? { user: context.user } : {}) };
-        const result = approveVersion(context.register, context.id, signer, context.intervalMonths);
-        if (message) {
-          result.version.summary = message;
-          result.version.message = message;
-        }
-        return {
-          outcome: { ...result, changed: context.profileChanged },
-          redraw:
-            result.waiting.length === 0
-              ? { kind: 'draw', version: result.version, placements: ['latest', 'in-force', 'archive'] }
-              : { kind: 'none' },
-        };
-      });
+    (context, { signer, message }) => {
+      const latest = context.register.policies[context.id]?.versions.at(-1);
+      if (latest && !flags.allowExampleValues) refuseExampleValues(latest, context.profile?.data);
+      const result = approveVersion(context.register, context.id, signer, context.intervalMonths);
+      if (message) {
+        result.version.summary = message;
+        result.version.message = message;
+      }
+      return {
+        outcome: { ...result, changed: context.profileChanged },
+        redraw:
+          result.waiting.length === 0
+            ? { kind: 'draw', version: result.version, placements: ['latest', 'in-force', 'archive'] }
+            : { kind: 'none' },
+      };
     },
     ({ outcome }) => {
       const { version, role, waiting, changed } = outcome;

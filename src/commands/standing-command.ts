@@ -5,7 +5,14 @@ import { CONTROL_CHARACTERS } from '../diagnostics/control-characters.js';
 import { diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
 import { commandDate } from '../core/dates.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
-import type { StandingRequest, StandingResult } from '../pipeline/standing.js';
+import {
+  changeStanding,
+  type Redraw,
+  type StandingContext,
+  type StandingRequest,
+  type StandingResult,
+} from '../pipeline/standing.js';
+import type { Signer } from '../register/sign-off.js';
 import { parseFormats } from './build.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
@@ -103,4 +110,33 @@ export async function reportStanding<T>(
         `${c.green('✓')} ${shownPath(path.join(result.folder, f.file), io.cwd)} ${c.dim(`v${f.version} ${f.status}`)}\n`,
       );
   return ExitCode.Success;
+}
+
+/** What a standing command's rule is given besides the register: who acts, and their note. */
+export interface Given {
+  signer: Signer;
+  message: string | undefined;
+}
+
+/** Parse a standing command's flags, run its rule under the register's lock, and report the result. */
+export function runStanding<T>(
+  flags: StandingFlags,
+  io: Io,
+  rule: (context: StandingContext, given: Given) => { outcome: T; redraw: Redraw },
+  describe: (result: StandingResult<T>) => { message: string; json: Record<string, unknown> },
+): Promise<ExitCode> {
+  return reportStanding(
+    flags,
+    io,
+    () => {
+      const { request, name, role, message } = standingRequest(flags, io);
+      return changeStanding(request, (context) =>
+        rule(context, {
+          signer: { name, role, date: request.date, ...(context.user ? { user: context.user } : {}) },
+          message,
+        }),
+      );
+    },
+    describe,
+  );
 }

@@ -2,17 +2,10 @@
  * The words an edition uses, worked out from a version's profile snapshot as the resolver does, and a
  * change log re-worded from one vocabulary into another (rows of earlier versions shown in a later edition).
  */
-import { PEOPLE, PLAN, pluralise } from '../profile/resolve.js';
+import { PEOPLE, PLAN, pluralise, type Vocabulary } from '../profile/resolve.js';
 
-export interface Words {
-  worker: string;
-  workers: string;
-  person: string;
-  people: string;
-  plan: string;
-  plans: string;
-  manager: string;
-}
+/** The words of an edition that a change of terminology can change. */
+export type Words = Omit<Vocabulary, 'regulatedAs'>;
 export type TermName = 'worker' | 'person' | 'plan' | 'manager';
 export const TERM_NAMES: readonly TermName[] = ['worker', 'person', 'plan', 'manager'];
 export const PLURAL = { worker: 'workers', person: 'people', plan: 'plans', manager: undefined } as const;

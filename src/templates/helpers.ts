@@ -1,6 +1,6 @@
 /** Handlebars helpers for policy templates: vocabulary in any case and number, UK dates, lists, logic. */
 import type { HelperDelegate } from 'handlebars';
-import { addMonths, formatUkDate } from '../core/dates.js';
+import { addMonths, formatUkDate, isRealDate } from '../core/dates.js';
 import type { Vocabulary } from '../profile/resolve.js';
 import { escapeMarkdown, safeMarkdown } from './escape.js';
 
@@ -72,6 +72,22 @@ function vocabularyOf(args: unknown[]): Vocabulary {
 }
 
 /** The helpers policy templates can use (the same for every profile). */
+/** A helper's date argument: a real YYYY-MM-DD date, or the template fails (never "1 January NaN"). */
+function realDate(helper: string, value: unknown): string {
+  const text = typeof value === 'string' ? value : '';
+  if (!isRealDate(text))
+    throw new Error(`${helper}: \`${String(value)}\` is not a real date written YYYY-MM-DD`);
+  return text;
+}
+
+/** A number of months: a whole number from 0 to 1200, or the template fails. */
+function wholeMonths(value: unknown): number {
+  const months = Number(value);
+  if (!Number.isInteger(months) || months < 0 || months > 1200)
+    throw new Error(`\`${String(value)}\` is not a whole number of months (0 to 1200)`);
+  return months;
+}
+
 export function policyHelpers(SafeString: new (s: string) => unknown): Record<string, HelperDelegate> {
   const helpers: Record<string, HelperDelegate> = {
     /** `{{term "worker" "plural" "capital"}}`: any term in any form. */
@@ -83,9 +99,10 @@ export function policyHelpers(SafeString: new (s: string) => unknown): Record<st
       if (unknown) throw new Error(`term: unknown form "${unknown}" (known: ${[...FORMS].join(', ')})`);
       return term(vocabularyOf(args), name as TermName, forms as Form[]);
     },
-    date: (value: unknown) => formatUkDate(String(value)),
-    addMonths: (value: unknown, months: unknown) => addMonths(String(value), Number(months)),
-    every: (months: unknown) => everyMonths(Number(months)),
+    date: (value: unknown) => formatUkDate(realDate('date', value)),
+    addMonths: (value: unknown, months: unknown) =>
+      addMonths(realDate('addMonths', value), wholeMonths(months)),
+    every: (months: unknown) => everyMonths(wholeMonths(months)),
     /** `{{list items}}` or `{{list items "or"}}`: each item escaped, joined in English. */
     list: (items: unknown, ...rest: unknown[]) => {
       const conjunction = rest.length > 1 ? String(rest[0]) : 'and';

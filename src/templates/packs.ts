@@ -154,11 +154,12 @@ const tooLarge = (file: string, bytes: number) =>
   );
 
 /**
- * Partial calls that name a path (syntax.ts), looked for in every pack but the built-in one. Imported
- * when first needed, so reading the built-in pack alone does not load Handlebars.
+ * What a template must not write (syntax.ts: partial calls that name a path, prototype names), looked for
+ * in every pack but the built-in one. Imported when first needed, so reading the built-in pack alone does
+ * not load Handlebars.
  */
-const pathCalls = async (text: TemplateText): Promise<Diagnostic[]> =>
-  (await import('./syntax.js')).partialPathCalls(text);
+const forbidden = async (text: TemplateText): Promise<Diagnostic[]> =>
+  (await import('./syntax.js')).forbiddenSyntax(text);
 
 const isTemplateFile = (name: string) =>
   !name.startsWith('.') &&
@@ -217,7 +218,7 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
     }
     const parsed = parseTemplateFile(file, read.text);
     if (!trusted && parsed.diagnostics.length === 0)
-      parsed.diagnostics.push(...(await pathCalls({ file, body: parsed.body, bodyLine: parsed.bodyLine })));
+      parsed.diagnostics.push(...(await forbidden({ file, body: parsed.body, bodyLine: parsed.bodyLine })));
     into.diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length > 0) continue;
     const fm: FrontMatter | undefined = parsed.frontMatter;
@@ -273,7 +274,7 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
       into.diagnostics.push(read.diagnostic);
       continue;
     }
-    if (!trusted) into.diagnostics.push(...(await pathCalls({ file, body: read.text, bodyLine: 1 })));
+    if (!trusted) into.diagnostics.push(...(await forbidden({ file, body: read.text, bodyLine: 1 })));
     // Kept even when refused, so that `templates --check` does not also call it missing.
     const name = path.basename(entry.name, path.extname(entry.name));
     into.partials.set(name, { name, file, text: read.text });

@@ -27,14 +27,7 @@ export function rawMustaches(ast: hbs.AST.Program): BodyPosition[] {
  * name among the packs' partials, so such a call could never work; it is refused where it is written.
  * Names computed while rendering (`{{> (lookup …)}}`) can only choose among those partials too.
  */
-export function partialPathCalls(text: TemplateText): Diagnostic[] {
-  let ast: hbs.AST.Program;
-  try {
-    ast = parse(text.body);
-  } catch {
-    return []; // Syntax errors are reported, with their place, when the template is rendered.
-  }
-  const { span } = bodySource(text);
+function partialPathCalls(ast: hbs.AST.Program, span: ReturnType<typeof bodySource>['span']): Diagnostic[] {
   const found: Diagnostic[] = [];
   eachNode(ast, (node) => {
     const n = node as {
@@ -54,4 +47,55 @@ export function partialPathCalls(text: TemplateText): Diagnostic[] {
     }
   });
   return found;
+}
+
+/** Names every object has from its prototype: never a field of a profile, so never read as one. */
+const PROTOTYPE_NAMES = new Set([
+  'constructor',
+  'prototype',
+  '__proto__',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toString',
+  'toLocaleString',
+  'valueOf',
+]);
+
+/**
+ * Fields named like an object's prototype (`{{constructor}}`, `{{organisation.__proto__}}`): Handlebars
+ * would render them as nothing, so they are unknown fields, refused where they are written.
+ */
+function prototypeFields(ast: hbs.AST.Program, span: ReturnType<typeof bodySource>['span']): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  eachNode(ast, (node) => {
+    const n = node as { type?: unknown; parts?: unknown; original?: unknown; loc?: hbs.AST.SourceLocation };
+    if (n.type !== 'PathExpression' || !Array.isArray(n.parts) || !n.loc) return;
+    const name = (n.parts as unknown[]).find((part) => typeof part === 'string' && PROTOTYPE_NAMES.has(part));
+    if (typeof name !== 'string') return;
+    found.push(
+      span(n.loc.start, n.loc.end, {
+        code: 'KP_TEMPLATE_FIELD',
+        message: `\`${String(n.original)}\` is not a field a template can read: \`${name}\` belongs to every object, not to the profile.`,
+        hint: '`keypolicy templates --check` lists the fields a template can use.',
+      }),
+    );
+  });
+  return found;
+}
+
+/** What a template must not write, found in its syntax tree before it is run (every pack but the built-in one). */
+export function forbiddenSyntax(text: TemplateText): Diagnostic[] {
+  let ast: hbs.AST.Program;
+  try {
+    ast = parse(text.body);
+  } catch {
+    return []; // Syntax errors are reported, with their place, when the template is rendered.
+  }
+  const { span } = bodySource(text);
+  return [...partialPathCalls(ast, span), ...prototypeFields(ast, span)];
 }

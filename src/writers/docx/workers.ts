@@ -29,6 +29,16 @@ interface Thread {
 }
 
 /** Up to `limit` threads, started as documents need them (or the first by `warmUp`). */
+/** What a worker thread answers: the DOCX, or why not (with a user problem's code, exit code and hint). */
+interface WorkerReply {
+  id: number;
+  docx?: Uint8Array;
+  error?: string;
+  code?: string;
+  exitCode?: ExitCode;
+  hint?: string;
+}
+
 export class DocxWorkers {
   private readonly threads: Thread[] = [];
   private nextId = 0;
@@ -43,10 +53,17 @@ export class DocxWorkers {
 
   private start(): Thread {
     const thread: Thread = { worker: new Worker(WORKER_FILE), pending: new Map() };
-    thread.worker.on('message', (message: { id: number; docx?: Uint8Array; error?: string }) => {
+    thread.worker.on('message', (message: WorkerReply) => {
       const pending = thread.pending.get(message.id);
       thread.pending.delete(message.id);
       if (message.docx) pending?.resolve(Buffer.from(message.docx));
+      else if (message.code)
+        pending?.reject(
+          new KeypolicyError(message.code, message.error ?? message.code, {
+            ...(message.exitCode !== undefined ? { exitCode: message.exitCode } : {}),
+            ...(message.hint ? { hint: message.hint } : {}),
+          }),
+        );
       else pending?.reject(failure(message.error ?? 'unknown error'));
     });
     // A thread that stops (out of memory, a bug) fails the documents it held, not the batch. Both

@@ -1,7 +1,8 @@
 /** Validate stage, part 2: checks the schema cannot express (files on disk, regulatory rules, placeholders). */
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { exampleValuesIn } from './example-values.js';
+import { logoProblem } from './logo-check.js';
 import type { PlainObject } from './load.js';
 import { CONTROL_CHARACTER_IN_TEXT } from '../diagnostics/control-characters.js';
 import { escapePointer, valueAtPointer, type DiagnosticInit } from '../diagnostics/source.js';
@@ -60,7 +61,8 @@ async function checkLogo(ctx: SemanticContext): Promise<DiagnosticInit[]> {
       },
     ];
   }
-  if (!(await sniffImage(file))) {
+  const kind = await sniffImage(file);
+  if (!kind) {
     return [
       {
         code: 'KP_LOGO_TYPE',
@@ -70,7 +72,10 @@ async function checkLogo(ctx: SemanticContext): Promise<DiagnosticInit[]> {
       },
     ];
   }
-  return [];
+  const problem = logoProblem(await readFile(file), kind);
+  if (!problem) return [];
+  const message = `The logo \`${logo}\` cannot be drawn: ${problem.reason}.`;
+  return [{ code: 'KP_LOGO_UNDRAWABLE', pointer, message, hint: problem.hint }];
 }
 
 async function checkTemplatePacks(ctx: SemanticContext): Promise<DiagnosticInit[]> {

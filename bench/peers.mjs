@@ -118,7 +118,49 @@ async function main() {
   );
 }
 
+/**
+ * The processes this run started that still run, found by parent pid (its children, theirs, and so on),
+ * and this process's own group. Read from `ps`, a child itself that has ended by the time it is read.
+ */
+function ownProcesses() {
+  const listing = spawnSync('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8' });
+  const table = (listing.stdout ?? '')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter((fields) => fields.length === 3 && fields.every(Number.isInteger))
+    .map(([pid, ppid, pgid]) => ({ pid, ppid, pgid }));
+  const own = [];
+  const parents = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of table)
+      if (parents.has(p.ppid) && !parents.has(p.pid)) {
+        parents.add(p.pid);
+        own.push(p);
+        grew = true;
+      }
+  }
+  const group = table.find((p) => p.pid === process.pid)?.pgid;
+  return { group, started: own.filter((p) => p.pid !== listing.pid) };
+}
+
+/**
+ * md-to-pdf leaves the browsers of documents that failed running. Only what this run started is ended:
+ * puppeteer starts each browser as the leader of a process group of its own, so a browser is ended with
+ * its group (its helpers), any other process of this run's by its pid. Never anyone else's browser.
+ */
+function endOwnProcesses() {
+  const { group, started } = ownProcesses();
+  for (const { pid, pgid } of started) {
+    try {
+      if (pgid === pid && pgid !== group) process.kill(-pgid, 'SIGKILL');
+      else process.kill(pid, 'SIGKILL');
+    } catch {
+      // Ended meanwhile, with its group.
+    }
+  }
+}
+
 await main();
-// md-to-pdf leaves the browsers of documents that failed running; stop them, then end.
-spawnSync('pkill', ['-f', 'puppeteer_dev_chrome_profile']);
+endOwnProcesses();
 process.exit(0);

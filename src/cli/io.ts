@@ -15,7 +15,27 @@ export interface Io {
   interactive: boolean;
 }
 
+let guarded = false;
+
+/**
+ * A reader that goes away early (`keypolicy diff | head -1`) closes the pipe, and the next write fails
+ * with EPIPE. Like `git` and `cat`, keypolicy then says nothing more on that stream, and prints no stack
+ * trace: the command finishes its work (a build is never left half-done by it) and exits with its own
+ * code. Another failure of standard output is noted once on standard error, never the other way round,
+ * so standard output keeps only what a command prints there.
+ */
+function quietWhenClosed(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stderr.on('error', () => undefined);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || process.stderr.destroyed) return;
+    process.stderr.write(`keypolicy: could not write to standard output (${error.code ?? error.message}).\n`);
+  });
+}
+
 export function processIo(): Io {
+  quietWhenClosed();
   return {
     cwd: process.cwd(),
     env: process.env,

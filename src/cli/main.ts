@@ -28,12 +28,14 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
     )
     .version(VERSION, '-V, --version', 'print the keypolicy version')
     .helpOption('-h, --help', 'show help for keypolicy or a command')
+    .option('--debug', 'if keypolicy hits a bug, print its stack trace too (or set KEYPOLICY_DEBUG=1)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText(
       'after',
-      '\nExit codes: 0 success, 1 invalid input or failed check, 2 usage error, 3 environment failure.\n' +
+      '\nExit codes: 0 success, 1 invalid input or failed check, 2 usage error, 3 environment failure,\n' +
+        '130 stopped with Ctrl-C.\n' +
         'Without a PROFILE, commands use ./keypolicy.yaml. Set NO_COLOR=1 to turn colours off.',
     );
 
@@ -296,8 +298,49 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[], io?: Io): Promise<ExitCode> {
-  if (!io) handleInterrupts();
-  return run(argv, io ?? processIo());
+  if (io) return run(argv, io);
+  handleInterrupts();
+  const processStreams = processIo();
+  // A bug outside the command's own chain (a timer, an event) is reported the same way, then ends the run.
+  const stray = (error: unknown) => {
+    reportInternal(error, argv, processStreams);
+    process.exit(ExitCode.Invalid);
+  };
+  process.on('uncaughtException', stray);
+  process.on('unhandledRejection', stray);
+  return run(argv, processStreams);
+}
+
+/** `--debug` among the options (before any `--`), or KEYPOLICY_DEBUG set to anything but 0 or false. */
+function debugWanted(argv: readonly string[], env: Io['env']): boolean {
+  const end = argv.indexOf('--');
+  if ((end === -1 ? argv : argv.slice(0, end)).includes('--debug')) return true;
+  const value = (env.KEYPOLICY_DEBUG ?? '').trim().toLowerCase();
+  return value !== '' && value !== '0' && value !== 'false';
+}
+
+/**
+ * Anything but a KeypolicyError is a bug in keypolicy, not a problem with the user's input: one line
+ * with a code and what to do, as every other failure; the stack only when asked for.
+ */
+function reportInternal(error: unknown, argv: readonly string[], io: Io): void {
+  const c = colours(io, io.stderr);
+  const what = (
+    error instanceof Error ? `${error.name}: ${error.message.split('\n')[0] ?? ''}` : String(error)
+  ).slice(0, 300);
+  const debug = debugWanted(argv, io.env);
+  io.stderr.write(
+    // "internal error" stays in the words: tests and scripts look for it to tell a bug from bad input.
+    `${c.red.bold('error')} ${c.dim('KP_INTERNAL')}: keypolicy ${VERSION} hit an internal error (a bug): ${what}\n` +
+      `  ${c.dim('hint:')} Please report it to keypolicy's maintainers with the command you ran` +
+      (debug
+        ? ' and the details below.\n'
+        : '; run it again with --debug (or KEYPOLICY_DEBUG=1) to add the details.\n'),
+  );
+  if (debug) {
+    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(`${stack}\n`);
+  }
 }
 
 async function run(argv: string[], io: Io): Promise<ExitCode> {
@@ -325,11 +368,7 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
       if (error.hint) io.stderr.write(`  ${c.dim('hint:')} ${error.hint}\n`);
       return error.exitCode;
     }
-    // Anything else is a bug in keypolicy, not a problem with the user's input: say so, with the stack.
-    io.stderr.write(
-      `${c.red.bold('internal error')}: keypolicy ${VERSION} hit a bug. Please report it with this output.\n` +
-        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    reportInternal(error, argv, io);
     return ExitCode.Invalid;
   }
 }

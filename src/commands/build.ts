@@ -5,7 +5,7 @@ import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../diagnostics/report.js';
 import type { ProfileOutcome } from '../pipeline/batch.js';
 import { FORMATS, type Format } from '../pipeline/formats.js';
-import { expandProfileInputs, inShard, parseShard, skippedNotes } from '../pipeline/inputs.js';
+import { expandProfileInputs, inShard, MAX_SHARDS, parseShard, skippedNotes } from '../pipeline/inputs.js';
 import { commandDate } from '../core/dates.js';
 import { findBrowser } from '../writers/pdf/finder.js';
 import { BrowserSession, printTimeoutSeconds } from '../writers/pdf/session.js';
@@ -47,6 +47,26 @@ export function parseFormats(value: string | undefined): Format[] {
     );
   }
   return [...new Set(formats)] as Format[];
+}
+
+/**
+ * `--jobs`: a whole number from 1 to four per CPU core (the default is one per core). More would only
+ * queue work in memory (a thousand took 2.7 GB), so a larger number is refused, naming the limit,
+ * rather than quietly lowered: a CI setting that asks for more than the machine can give should be seen.
+ */
+export function parseJobs(value: string | undefined, cores = availableParallelism()): number {
+  if (value === undefined) return cores;
+  const cap = 4 * cores;
+  const jobs = /^\s*\d{1,9}\s*$/.test(value) ? Number(value) : NaN;
+  if (jobs >= 1 && jobs <= cap) return jobs;
+  throw new KeypolicyError(
+    'KP_USAGE',
+    `--jobs takes a whole number from 1 to ${cap} (4 × this machine's ${cores} CPU ${cores === 1 ? 'core' : 'cores'}); you wrote \`${value}\`.`,
+    {
+      exitCode: ExitCode.Usage,
+      hint: 'Leave --jobs out to print one document per CPU core at a time.',
+    },
+  );
 }
 
 /** Progress on stderr: a bar with counts and the current organisation on a terminal, plain lines otherwise. */
@@ -104,19 +124,17 @@ function holdsEarlierBuild(out: string): boolean {
 export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
   const formats = parseFormats(flags.format);
   const date = commandDate(flags.date, '--date', io.env);
-  const jobs = flags.jobs !== undefined ? Number(flags.jobs) : availableParallelism();
-  if (!Number.isInteger(jobs) || jobs < 1)
-    throw usage(`--jobs takes a whole number of at least 1; you wrote \`${flags.jobs ?? ''}\`.`);
+  const jobs = parseJobs(flags.jobs);
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   if (flags.shard !== undefined && !shard)
-    throw usage(`--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/4; you wrote \`${flags.shard}\`.`);
+    throw usage(`--shard takes K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS}, e.g. 2/4; you wrote \`${flags.shard}\`.`);
+  // Read with the flags, so a bad value is a usage error (exit 2) before a browser is even looked for.
+  const printMs = formats.includes('pdf') ? printTimeoutSeconds(io.env) * 1000 : undefined;
   const out = path.resolve(io.cwd, flags.out ?? 'policies');
 
   // Found before any work, so a missing browser fails fast with exit 3; shared by every document.
   const browserPath = formats.includes('pdf') ? findBrowser(flags.browser, io.env) : undefined;
-  const session = browserPath
-    ? new BrowserSession(browserPath, { printMs: printTimeoutSeconds(io.env) * 1000 })
-    : undefined;
+  const session = browserPath ? new BrowserSession(browserPath, { printMs: printMs as number }) : undefined;
   const docx = formats.includes('docx') ? new DocxWorkers(jobs) : undefined;
   // A first build starts Chromium and a DOCX thread at once, while the pipeline loads; a rebuild
   // waits until an organisation really needs rendering, so an unchanged rebuild starts neither.

@@ -62,16 +62,25 @@ export async function runInit(flags: InitFlags, io: Io): Promise<ExitCode> {
     );
   }
   const anyFlag = ANSWER_FLAGS.some((flag) => flags[flag] !== undefined);
-  const options: StarterOptions =
-    io.interactive && !anyFlag
-      ? await ask(flags)
-      : {
-          ...(flags.name !== undefined ? { name: flags.name } : {}),
-          nation: flags.nation ?? 'england',
-          service: flags.service ?? 'supported-living',
-          term: flags.term ?? 'key',
-          sharedRole: flags.sharedRole ?? false,
-        };
+  let answers: StarterOptions | undefined;
+  if (io.interactive && !anyFlag) {
+    answers = await ask(flags).catch((error: unknown) => {
+      // Ctrl-C (or the terminal closing) mid-question: the prompt library throws ExitPromptError.
+      if (error instanceof Error && error.name === 'ExitPromptError') return undefined;
+      throw error;
+    });
+    if (!answers) {
+      io.stderr.write('\nkeypolicy: init stopped; nothing was written.\n');
+      return ExitCode.Interrupted;
+    }
+  }
+  const options: StarterOptions = answers ?? {
+    ...(flags.name !== undefined ? { name: flags.name } : {}),
+    nation: flags.nation ?? 'england',
+    service: flags.service ?? 'supported-living',
+    term: flags.term ?? 'key',
+    sharedRole: flags.sharedRole ?? false,
+  };
   const schemaFile = path.join(PACKAGE_ROOT, 'schemas', 'profile.schema.json');
   const schemaRef = path.relative(path.dirname(out), schemaFile).split(path.sep).join('/');
   await writeFileAtomic(out, starterProfileYaml(options, schemaRef), { exclusive: !flags.force });

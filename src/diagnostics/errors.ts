@@ -8,6 +8,8 @@ export const ExitCode = {
   Usage: 2,
   /** The machine lacks something (a browser, a writable folder). */
   Environment: 3,
+  /** Stopped by the user (Ctrl-C): 128 + SIGINT, as a shell reports it. */
+  Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

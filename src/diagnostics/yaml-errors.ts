@@ -48,6 +48,15 @@ function explain(error: YAMLError, source: SourceFile): Diagnostic {
         'A tab is used for indentation; YAML allows only spaces.',
         'Replace the tab with spaces.',
       );
+    case 'RESOURCE_EXHAUSTION':
+      // The parser ran out of stack: lists or mappings nested hundreds deep. No field path fits.
+      return at(
+        error.pos,
+        'KP_YAML_TOO_DEEP',
+        'Lists or mappings are nested inside each other too deeply here (hundreds of levels) for the file to be read.',
+        'A profile needs only a few levels. Look for `[` or `{` that are never closed, or lines indented ever further.',
+        '',
+      );
     case 'MULTIPLE_DOCS':
       return at(
         error.pos,
@@ -109,6 +118,14 @@ function explain(error: YAMLError, source: SourceFile): Diagnostic {
   );
 }
 
+/** Whether a strict ancestor of `pointer` is in `duplicated`. */
+function underDuplicate(pointer: string, duplicated: ReadonlySet<string>): boolean {
+  if (duplicated.size === 0) return false;
+  for (let end = pointer.lastIndexOf('/'); end > 0; end = pointer.lastIndexOf('/', end - 1))
+    if (duplicated.has(pointer.slice(0, end))) return true;
+  return false;
+}
+
 /** Diagnostics for the parser's errors and warnings, plus duplicate and forbidden keys, one per place. */
 export function explainYaml(errors: YAMLError[], warnings: YAMLWarning[], source: SourceFile): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -119,14 +136,15 @@ export function explainYaml(errors: YAMLError[], warnings: YAMLWarning[], source
     out.push(d);
   };
   const firstKey = new Map<string, [number, number]>();
-  const duplicated: string[] = [];
+  const duplicated = new Set<string>();
   for (const { pointer, range } of source.keys) {
-    // Under a duplicated key every child repeats too; the parent's diagnostic says it all.
-    if (duplicated.some((d) => pointer.startsWith(`${d}/`))) continue;
+    // Under a duplicated key every child repeats too; the parent's diagnostic says it all. Each ancestor
+    // is looked up, so this stays linear in the number of keys however many are duplicated.
+    if (underDuplicate(pointer, duplicated)) continue;
     const name = pointerSegments(pointer).at(-1) ?? '';
     const first = firstKey.get(pointer);
     if (first) {
-      duplicated.push(pointer);
+      duplicated.add(pointer);
       const firstLine = source.position(first[0]).line;
       push(
         source.diagnosticAt(range, {

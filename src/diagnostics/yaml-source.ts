@@ -1,5 +1,16 @@
 /** YAML read safely into a SourceFile: the parse options, the parser's findings and the alias limit, once. */
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { Diagnostic } from './errors.js';
 import { SourceFile } from './source.js';
 import { explainYaml } from './yaml-errors.js';
@@ -14,12 +25,19 @@ export interface ParsedYaml {
   diagnostics: Diagnostic[];
 }
 
-/** Parse a YAML file as YAML 1.2 (never 1.1's `yes`/`no`), keeping where every node came from. */
-export function parseYamlFile(file: string, text: string): ParsedYaml {
+/**
+ * Parse a YAML file as YAML 1.2 (never 1.1's `yes`/`no`), keeping where every node came from. A lone
+ * carriage return (old Mac line endings) is a line break in YAML 1.2 but not to the yaml package, so it
+ * becomes a line feed first: one character for one, so every offset stays where it was.
+ */
+export function parseYamlFile(file: string, original: string): ParsedYaml {
+  const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, {
     lineCounter,
-    uniqueKeys: true,
+    // The yaml package checks each key against every earlier key of its mapping, which is quadratic
+    // (a 60,000-key file took minutes); `explainYaml` finds duplicates from the source's key list in one pass.
+    uniqueKeys: false,
     prettyErrors: false,
     version: '1.2',
   });
@@ -38,6 +56,18 @@ export function yamlData(
   source: SourceFile,
   options: { what: string; offset?: number },
 ): { data: unknown } | { diagnostic: Diagnostic } {
+  const cycle = aliasCycle(document);
+  if (cycle) {
+    const offset = options.offset ?? 0;
+    const [start, end] = cycle.alias.range ?? [0, 0];
+    return {
+      diagnostic: source.diagnosticAt([offset + start, offset + end], {
+        code: 'KP_YAML_ALIAS_CYCLE',
+        message: `The alias \`*${cycle.alias.source}\` is inside the ${cycle.what} its anchor \`&${cycle.alias.source}\` names, so its value would contain itself for ever.`,
+        hint: 'Write the value out here instead of the alias, or move the alias outside the anchored value.',
+      }),
+    };
+  }
   try {
     return { data: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
@@ -58,4 +88,26 @@ export function yamlData(
       }),
     };
   }
+}
+
+/**
+ * The first alias that names an anchor on a list or mapping around it (`x: &a [*a]`): the yaml package
+ * turns that into data that contains itself, which every later step would follow for ever. Anchors are
+ * met in document order, as the parser resolves them, so one pass finds it.
+ */
+function aliasCycle(document: Document): { alias: Alias; what: string } | undefined {
+  const anchors = new Map<string, Node>();
+  let found: { alias: Alias; what: string } | undefined;
+  visit(document, (_key, node, path) => {
+    if (!isNode(node)) return undefined;
+    if (node.anchor) anchors.set(node.anchor, node);
+    if (!isAlias(node)) return undefined;
+    const target = anchors.get(node.source);
+    if (target && isCollection(target) && path.includes(target)) {
+      found = { alias: node, what: isMap(target) ? 'mapping' : 'list' };
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
 }

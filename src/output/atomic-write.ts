@@ -1,9 +1,9 @@
 /** Writes that never leave a half-written file: write a temporary sibling, then rename over the target. */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { onInterrupt } from '../core/interrupt.js';
+import { isRunning, onInterrupt } from '../core/interrupt.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 
 /** The file-system failures that are the machine's (exit 3), each in words a person can act on. */
@@ -39,9 +39,73 @@ function ioError(file: string, error: unknown): unknown {
   });
 }
 
-/** A hidden sibling of `file`, in its folder so the rename that replaces `file` is atomic. */
-const temporaryFor = (file: string) =>
-  path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+/**
+ * A hidden sibling of `file`, in its folder so the rename that replaces `file` is atomic:
+ * `.NAME.PPPPPPPPRRRRRRRRRRRR.tmp`, the writer's pid in 8 hex digits then 12 random ones, so a later
+ * build can tell a temporary file whose writer was killed outright (see `sweepTemporaries`).
+ */
+export const temporaryFor = (file: string, pid: number = process.pid): string =>
+  path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${(pid >>> 0).toString(16).padStart(8, '0')}${randomBytes(6).toString('hex')}.tmp`,
+  );
+
+/** keypolicy's temporary names: with the writer's pid, and (from earlier versions) without. Nothing else matches. */
+const TEMPORARY = /^\..+\.(?:([0-9a-f]{8})[0-9a-f]{12}|[0-9a-f]{12})\.tmp$/;
+
+/** A temporary file this old has outlived any write: a writer stages all its files within moments. */
+const STALE_MS = 60_000;
+
+/**
+ * Remove what builds killed outright (SIGKILL, a power cut: no clean-up runs) left where a build writes:
+ * the output folder `out` and the folders of its `profiles` (registers, locks, snapshots), each with its
+ * sub-folders down to `depth` (`OUT/<slug>/archive`, `<name>.register/<policy>`). Only keypolicy's
+ * temporary files go, each written by a process that is no longer running, or older than a minute (its
+ * pid reused since, or a name without one). A running writer's fresh files, files of any other name,
+ * dot-folders, node_modules and symbolic links are never touched. Returns the files removed; a folder
+ * that cannot be read or a file that cannot be removed is passed over, as a left-over is harmless and
+ * failing a build over one would not be.
+ */
+export async function sweepTemporaries(
+  out: string,
+  profiles: readonly string[] = [],
+  depth = 2,
+): Promise<string[]> {
+  // How deep below each folder has been swept: a folder reached again from a nearer start goes deeper.
+  const seen = new Map<string, number>();
+  const removed = new Set<string>();
+  const now = Date.now();
+  const sweep = async (folder: string, below: number): Promise<void> => {
+    if ((seen.get(folder) ?? -1) >= below) return;
+    seen.set(folder, below);
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    await Promise.all(
+      entries.map(async (entry) => {
+        const file = path.join(folder, entry.name);
+        if (entry.isDirectory()) {
+          if (below > 0 && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+            await sweep(file, below - 1);
+          return;
+        }
+        const match = entry.isFile() ? TEMPORARY.exec(entry.name) : null;
+        if (!match) return;
+        // A writer that is no longer running left an orphan, whatever its age.
+        const orphaned = match[1] !== undefined && !isRunning(Number.parseInt(match[1], 16));
+        if (!orphaned) {
+          const stats = await lstat(file).catch(() => undefined);
+          if (!stats || now - stats.mtimeMs < STALE_MS) return;
+        }
+        await rm(file, { force: true }).then(
+          () => removed.add(file),
+          () => undefined,
+        );
+      }),
+    );
+  };
+  const folders = new Set([path.resolve(out), ...profiles.map((file) => path.dirname(path.resolve(file)))]);
+  await Promise.all([...folders].map((folder) => sweep(folder, depth)));
+  return [...removed].sort();
+}
 
 /**
  * Write `file` (creating its folder) so readers see the old contents or the new, never a mix. With

@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import type { BrowserSession } from '../writers/pdf/session.js';
+import { sweepBrowserProfiles } from '../writers/pdf/session.js';
+import { sweepTemporaries } from '../output/atomic-write.js';
 import { KeypolicyError, type Diagnostic, type ExitCode } from '../diagnostics/errors.js';
 import { manifestIsCurrent, manifestWrite, type ManifestFile } from '../output/manifest.js';
 import { diagnosticForFile } from '../diagnostics/source.js';
@@ -149,6 +151,7 @@ export async function runBatch(
   options: BatchOptions,
   events: BatchEvents = {},
 ): Promise<{ outcomes: ProfileOutcome[]; notes: string[] }> {
+  await Promise.all([sweepTemporaries(options.out, files), sweepBrowserProfiles()]);
   const notes: string[] = [];
   const outcomes: ProfileOutcome[] = [];
   const buildable: (ProfileReport & { resolved: NonNullable<ProfileReport['resolved']> })[] = [];

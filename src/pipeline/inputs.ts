@@ -109,12 +109,18 @@ export function skippedNotes(skipped: ProfileInputs['skipped'], show: (file: str
       ];
 }
 
-/** `--shard K/N` → { index: K, count: N }, or a usage problem. */
+/** The most shares `--shard` splits a batch into: far more than any CI matrix runs. */
+export const MAX_SHARDS = 10_000;
+
+/** `--shard K/N` → { index: K, count: N } with 1 ≤ K ≤ N ≤ MAX_SHARDS, or undefined (a usage problem). */
 export function parseShard(value: string): { index: number; count: number } | undefined {
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  // At most nine digits each: no number so long it loses its value (`1/1e400`, twenty nines).
+  const match = /^(\d{1,9})\/(\d{1,9})$/.exec(value.trim());
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  return match && count >= 1 && index >= 1 && index <= count ? { index, count } : undefined;
+  return match && count >= 1 && count <= MAX_SHARDS && index >= 1 && index <= count
+    ? { index, count }
+    : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/errors.js';
+import { fileErrorReason } from '../diagnostics/file-errors.js';
 import { loadYamlFile, type LoadedFile, type PlainObject } from './load.js';
 import { escapePointer, FORBIDDEN_KEYS, parentPointer, type SourceFile } from '../diagnostics/source.js';
 
@@ -32,28 +33,21 @@ async function loadChain(file: string): Promise<{ layers: LoadedFile[]; diagnost
   const seen: string[] = [];
   let current = path.resolve(file);
   for (;;) {
-    const layer = await loadYamlFile(current);
+    const layer = await loadYamlFile(current, layers.length === 0 ? 'profile' : 'base profile');
     layers.push(layer);
     if (!layer.data || !layer.source) return { layers, diagnostics: [] };
-    seen.push(await realpath(current));
+    // It was just read, so this fails only if it moved meanwhile; its own path then stands for it.
+    seen.push(await realpath(current).catch(() => current));
     const target = layer.data.extends;
     if (typeof target !== 'string' || target === '') return { layers, diagnostics: [] };
 
     const next = path.resolve(path.dirname(current), target);
     const names = [...layers.map((l) => l.file), next];
-    const nextReal = await realpath(next).catch(() => undefined);
-    if (nextReal === undefined) {
-      return {
-        layers,
-        diagnostics: [
-          layer.source.diagnostic({
-            code: 'KP_EXTENDS_NOT_FOUND',
-            pointer: '/extends',
-            message: `\`extends\` names \`${target}\`, which does not exist (chain: ${chainText(names)}).`,
-            hint: `The path is relative to this file's folder, so it was looked for at ${next}.`,
-          }),
-        ],
-      };
+    let nextReal: string;
+    try {
+      nextReal = await realpath(next);
+    } catch (error) {
+      return { layers, diagnostics: [unreachableBase(layer.source, target, next, names, error)] };
     }
     if (seen.includes(nextReal)) {
       return {
@@ -85,6 +79,26 @@ async function loadChain(file: string): Promise<{ layers: LoadedFile[]; diagnost
   }
 }
 
+/** `extends` names a base that cannot be reached: missing (as typed, with where it was looked for) or unreadable. */
+function unreachableBase(
+  source: SourceFile,
+  target: string,
+  next: string,
+  names: string[],
+  error: unknown,
+): Diagnostic {
+  const { errno, reason, hint } = fileErrorReason(error);
+  const missing = errno === 'ENOENT';
+  return source.diagnostic({
+    code: missing ? 'KP_EXTENDS_NOT_FOUND' : 'KP_FILE_UNREADABLE',
+    pointer: '/extends',
+    message: missing
+      ? `\`extends\` names \`${target}\`, which does not exist (chain: ${chainText(names)}).`
+      : `\`extends\` names \`${target}\`, which cannot be read: ${reason} (${errno}; chain: ${chainText(names)}).`,
+    hint: missing ? `The path is relative to this file's folder, so it was looked for at ${next}.` : hint,
+  });
+}
+
 /** Deep merge: mappings merge, everything else (lists included) is replaced by the later layer. */
 function mergeInto(
   target: PlainObject,
@@ -101,10 +115,21 @@ function mergeInto(
       origins.set(child, source);
       mergeInto(existing, value, child, source, origins);
     } else {
-      for (const known of [...origins.keys()]) if (known.startsWith(`${child}/`)) origins.delete(known);
+      // Only the replaced value's own descendants can be recorded: walk it, not every origin (quadratic).
+      forgetOrigins(existing, child, origins);
       target[key] = structuredClone(value);
       recordOrigins(value, child, source, origins);
     }
+  }
+}
+
+/** Forget where the values inside `value`, about to be replaced, came from (`pointer` itself stays). */
+function forgetOrigins(value: unknown, pointer: string, origins: Map<string, SourceFile>): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value)) {
+    const childPointer = `${pointer}/${escapePointer(key)}`;
+    origins.delete(childPointer);
+    forgetOrigins(child, childPointer, origins);
   }
 }
 

@@ -1,6 +1,6 @@
 /** The register file beside each profile: read (with located errors), checked, locked and written atomically. */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/errors.js';
@@ -39,12 +39,14 @@ export interface LoadedRegister {
  * able to reach their own records to put them right.
  */
 export async function loadRegister(file: string): Promise<LoadedRegister> {
-  const exists = await stat(file).then(
-    () => true,
+  // Only a register that is not there is a new, empty one; one that cannot be read (no permission, a
+  // link that loops) is reported by the loader, never taken for empty and overwritten.
+  const missing = await lstat(file).then(
     () => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
   );
-  if (!exists) return { register: emptyRegister(), diagnostics: [], warnings: [] };
-  const loaded = await loadYamlFile(file);
+  if (missing) return { register: emptyRegister(), diagnostics: [], warnings: [] };
+  const loaded = await loadYamlFile(file, 'register');
   if (!loaded.data || !loaded.source) return { diagnostics: loaded.diagnostics, warnings: [] };
   const source = loaded.source;
   const format = loaded.data.registerVersion;

@@ -2,7 +2,7 @@
 import { ExitCode, KeypolicyError } from '../../diagnostics/errors.js';
 import { VERSION } from '../../core/version.js';
 import type { Page } from 'puppeteer-core';
-import type { BrowserSession } from './session.js';
+import { ChromiumDied, type BrowserSession } from './session.js';
 import { footerLines, logoDataUri, renderHtml } from '../html/html.js';
 import { imageSize } from '../../document/image-size.js';
 import { fitLine } from './text-width.js';
@@ -134,7 +134,9 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Print one document on a pooled page; `finalisePdf` removes what a reused page would change.
- * `printing` is called once Chromium has the document and is printing it (or has failed to).
+ * `printing` is called once Chromium has the document and is printing it (or has failed to). If Chromium
+ * dies under the document (crashed, or killed), it is printed once more: on a fresh page, in a browser
+ * launched again if the browser died; a browser that dies again fails it with KP_BROWSER_FAILED.
  */
 export async function renderPdf(
   doc: PolicyDocument,
@@ -142,16 +144,17 @@ export async function renderPdf(
   printing: () => void = () => undefined,
 ): Promise<Buffer> {
   const timeoutMs = session.printTimeoutMs;
+  const attempt = () =>
+    session.withPage((page) => withDeadline(printOn(page, doc, timeoutMs, printing), timeoutMs));
   try {
-    return await session.withPage((page) => withDeadline(printOn(page, doc, timeoutMs, printing), timeoutMs));
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ChromiumDied)) throw error;
+      return await attempt();
+    }
   } catch (error) {
-    // The browser died under this page (crashed or killed): print again in the relaunched one.
-    if (!session.lostBrowser()) throw describe(error, doc);
-    return session
-      .withPage((page) => printOn(page, doc, timeoutMs, printing))
-      .catch((again: unknown) => {
-        throw describe(again, doc);
-      });
+    throw describe(error, doc);
   } finally {
     printing();
   }
@@ -159,7 +162,14 @@ export async function renderPdf(
 
 function describe(error: unknown, doc: PolicyDocument): KeypolicyError {
   if (error instanceof KeypolicyError) return error;
-  const timedOut = error instanceof Error && error.name === 'TimeoutError';
+  if (error instanceof ChromiumDied && error.what === 'browser')
+    return new KeypolicyError('KP_BROWSER_FAILED', `Chromium stopped twice while printing "${doc.title}".`, {
+      exitCode: ExitCode.Environment,
+      hint: 'Something keeps stopping Chromium (the machine running out of memory, or another program): check the system log, then run again.',
+      cause: error,
+    });
+  const cause = error instanceof ChromiumDied ? error.cause : error;
+  const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
   return new KeypolicyError(
     timedOut ? 'KP_PDF_TIMEOUT' : 'KP_PDF_FAILED',
     timedOut
@@ -167,7 +177,7 @@ function describe(error: unknown, doc: PolicyDocument): KeypolicyError {
       : `Chromium could not print "${doc.title}" to PDF.`,
     {
       exitCode: ExitCode.Environment,
-      hint: error instanceof Error ? error.message.split('\n')[0] : String(error),
+      hint: cause instanceof Error ? cause.message.split('\n')[0] : String(cause),
       cause: error,
     },
   );

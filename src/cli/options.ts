@@ -1,5 +1,9 @@
 /** Options several commands take, each defined once so its name, wording and parsing never drift apart. */
 import { Option } from 'commander';
+import { CONTROL_CHARACTERS } from '../diagnostics/control-characters.js';
+import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
+
+const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
 
 /** Commander accumulator for repeatable options. */
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -45,3 +49,22 @@ export const formatOption = (description: string, fallback?: string) => {
   const option = new Option('-f, --format <list>', description);
   return fallback === undefined ? option : option.default(fallback);
 };
+
+/** A name, role or message as given: trimmed, and never with control characters (they would reach the documents). */
+export function plainTextFlag(
+  value: string | undefined,
+  flag: string,
+  required: boolean,
+): string | undefined {
+  const text = value?.trim();
+  if (!text) {
+    if (required)
+      throw usage(
+        `${flag} needs a value: ${flag === '--by' ? 'the name of the person signing' : 'the role they sign in'}.`,
+      );
+    return undefined;
+  }
+  if (new RegExp(CONTROL_CHARACTERS.source).test(text))
+    throw usage(`${flag} holds a control character; type it again as plain text.`);
+  return text;
+}

@@ -9,6 +9,8 @@ import { expandProfileInputs, inShard, MAX_SHARDS, parseShard, skippedNotes } fr
 import { commandDate } from '../core/dates.js';
 import { findBrowser } from '../writers/pdf/finder.js';
 import { BrowserSession, printTimeoutSeconds } from '../writers/pdf/session.js';
+import { logoTimeoutSeconds } from '../writers/docx/svg-raster.js';
+import { plainTextFlag } from '../cli/options.js';
 import { DocxWorkers } from '../writers/docx/workers.js';
 import type { PolicyDocument } from '../document/model.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
@@ -130,6 +132,8 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
     throw usage(`--shard takes K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS}, e.g. 2/4; you wrote \`${flags.shard}\`.`);
   // Read with the flags, so a bad value is a usage error (exit 2) before a browser is even looked for.
   const printMs = formats.includes('pdf') ? printTimeoutSeconds(io.env) * 1000 : undefined;
+  if (formats.includes('docx')) logoTimeoutSeconds(io.env);
+  const message = plainTextFlag(flags.message, '--message', false);
   const out = path.resolve(io.cwd, flags.out ?? 'policies');
 
   // Found before any work, so a missing browser fails fast with exit 3; shared by every document.
@@ -165,7 +169,7 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
         ...(docx ? { docx: (doc: PolicyDocument) => docx.render(doc) } : {}),
         ...(browserPath ? { browserPath } : {}),
         ...(flags.frozen ? { frozen: true } : {}),
-        ...(flags.message ? { message: flags.message } : {}),
+        ...(message ? { message } : {}),
         ...(flags.policy?.length ? { policies: flags.policy } : {}),
         ...(flags.templates?.length ? { packs: flags.templates.map((t) => path.resolve(io.cwd, t)) } : {}),
       },

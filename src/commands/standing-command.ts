@@ -1,7 +1,7 @@
 /** What approve, review and withdraw share as commands: their flags, the signer, and how they report. */
 import path from 'node:path';
 import { colours, type Io } from '../cli/io.js';
-import { CONTROL_CHARACTERS } from '../diagnostics/control-characters.js';
+import { plainTextFlag } from '../cli/options.js';
 import { diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
 import { commandDate } from '../core/dates.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
@@ -28,23 +28,6 @@ export interface StandingFlags {
   json?: boolean;
 }
 
-const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
-
-/** A name, role or message as given: trimmed, and never with control characters (they would reach the documents). */
-export function cleanText(value: string | undefined, flag: string, required: boolean): string | undefined {
-  const text = value?.trim();
-  if (!text) {
-    if (required)
-      throw usage(
-        `${flag} needs a value: ${flag === '--by' ? 'the name of the person signing' : 'the role they sign in'}.`,
-      );
-    return undefined;
-  }
-  if (new RegExp(CONTROL_CHARACTERS.source).test(text))
-    throw usage(`${flag} holds a control character; type it again as plain text.`);
-  return text;
-}
-
 /** The request and signer a standing command's flags describe. */
 export function standingRequest(flags: StandingFlags, io: Io) {
   const request: StandingRequest = {
@@ -55,9 +38,9 @@ export function standingRequest(flags: StandingFlags, io: Io) {
     ...(flags.out !== undefined ? { out: path.resolve(io.cwd, flags.out) } : {}),
     ...(flags.format !== undefined ? { formats: parseFormats(flags.format) } : {}),
   };
-  const name = cleanText(flags.by, '--by', true) as string;
-  const role = cleanText(flags.role, '--role', true) as string;
-  const message = cleanText(flags.message, '--message', false);
+  const name = plainTextFlag(flags.by, '--by', true) as string;
+  const role = plainTextFlag(flags.role, '--role', true) as string;
+  const message = plainTextFlag(flags.message, '--message', false);
   return { request, name, role, message };
 }
 

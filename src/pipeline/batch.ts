@@ -140,9 +140,19 @@ async function buildOne(
       return { ...base, warnings, state: 'failed', files: [], errors: built.diagnostics };
     return { ...base, warnings, state: 'built', files: built.files, recorded: built.recorded, errors: [] };
   } catch (error) {
-    if (!(error instanceof KeypolicyError)) throw error;
-    const failure = problem(report.file, error.code, error.message, error.hint ?? '');
-    return { ...base, state: 'failed', files: [], errors: [failure], exitCode: error.exitCode };
+    // One organisation never stops the others, not even through a bug in keypolicy: that is reported
+    // as one, for this organisation, and the batch goes on.
+    const failure =
+      error instanceof KeypolicyError
+        ? problem(report.file, error.code, error.message, error.hint ?? '')
+        : problem(
+            report.file,
+            'KP_INTERNAL',
+            `keypolicy hit an internal error (a bug) building this organisation: ${error instanceof Error ? error.message : String(error)}`,
+            'Please report it with this output; the other organisations were built as usual.',
+          );
+    const exitCode = error instanceof KeypolicyError ? error.exitCode : undefined;
+    return { ...base, state: 'failed', files: [], errors: [failure], ...(exitCode ? { exitCode } : {}) };
   }
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import { fileErrorReason } from '../diagnostics/file-errors.js';
 import { loadYamlFile, type LoadedFile, type PlainObject } from './load.js';
+import { rootSchema } from './schema-lookup.js';
 import { escapePointer, FORBIDDEN_KEYS, parentPointer, type SourceFile } from '../diagnostics/source.js';
 
 /** Deeper chains are almost certainly a mistake; the limit also bounds the work. */
@@ -34,6 +35,22 @@ async function loadChain(file: string): Promise<{ layers: LoadedFile[]; diagnost
   let current = path.resolve(file);
   for (;;) {
     const layer = await loadYamlFile(current, layers.length === 0 ? 'profile' : 'base profile');
+    const child = layers.at(-1);
+    // A base must be a keypolicy profile: any other YAML file is refused by its path alone, so nothing
+    // of it (a secret, say) is echoed in a diagnostic.
+    if (child?.source && layer.data && !looksLikeProfile(layer.data)) {
+      const written = typeof child.data?.extends === 'string' ? child.data.extends : current;
+      return {
+        layers,
+        diagnostics: [
+          notABase(
+            child.source,
+            written,
+            'is not a keypolicy profile or base (none of its top-level keys is a profile field)',
+          ),
+        ],
+      };
+    }
     layers.push(layer);
     if (!layer.data || !layer.source) return { layers, diagnostics: [] };
     // It was just read, so this fails only if it moved meanwhile; its own path then stands for it.
@@ -43,6 +60,8 @@ async function loadChain(file: string): Promise<{ layers: LoadedFile[]; diagnost
 
     const next = path.resolve(path.dirname(current), target);
     const names = [...layers.map((l) => l.file), next];
+    if (!/\.ya?ml$/i.test(next))
+      return { layers, diagnostics: [notABase(layer.source, target, 'is not a .yaml or .yml file')] };
     let nextReal: string;
     try {
       nextReal = await realpath(next);
@@ -77,6 +96,23 @@ async function loadChain(file: string): Promise<{ layers: LoadedFile[]; diagnost
     }
     current = next;
   }
+}
+
+/** The profile's top-level fields, and what any keypolicy YAML file may hold besides. */
+let profileKeys: Set<string> | undefined;
+function looksLikeProfile(data: PlainObject): boolean {
+  profileKeys ??= new Set(Object.keys((rootSchema().properties ?? {})));
+  return Object.keys(data).some((key) => profileKeys?.has(key));
+}
+
+/** `extends` names something that is not a keypolicy profile or base: named by its path only. */
+function notABase(source: SourceFile, target: string, why: string): Diagnostic {
+  return source.diagnostic({
+    code: 'KP_EXTENDS_NOT_PROFILE',
+    pointer: '/extends',
+    message: `\`extends\` names \`${target}\`, which ${why}.`,
+    hint: 'Point `extends` at a base profile: a YAML file with keypolicy fields (`organisation`, `documentControl`…), usually with `abstract: true`.',
+  });
 }
 
 /** `extends` names a base that cannot be reached: missing (as typed, with where it was looked for) or unreadable. */

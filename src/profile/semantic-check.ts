@@ -1,6 +1,7 @@
 /** Validate stage, part 2: checks the schema cannot express (files on disk, regulatory rules, placeholders). */
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fileErrorReason } from '../diagnostics/file-errors.js';
 import { exampleValuesIn } from './example-values.js';
 import { logoProblem } from './logo-check.js';
 import type { PlainObject } from './load.js';
@@ -61,7 +62,22 @@ async function checkLogo(ctx: SemanticContext): Promise<DiagnosticInit[]> {
       },
     ];
   }
-  const kind = await sniffImage(file);
+  let kind: Awaited<ReturnType<typeof sniffImage>>;
+  let bytes: Buffer;
+  try {
+    kind = await sniffImage(file);
+    bytes = await readFile(file);
+  } catch (error) {
+    const { reason, errno, hint } = fileErrorReason(error);
+    return [
+      {
+        code: 'KP_LOGO_UNREADABLE',
+        pointer,
+        message: `The logo \`${logo}\` cannot be read: ${reason} (${errno}).`,
+        hint,
+      },
+    ];
+  }
   if (!kind) {
     return [
       {
@@ -72,7 +88,7 @@ async function checkLogo(ctx: SemanticContext): Promise<DiagnosticInit[]> {
       },
     ];
   }
-  const problem = logoProblem(await readFile(file), kind);
+  const problem = logoProblem(bytes, kind);
   if (!problem) return [];
   const message = `The logo \`${logo}\` cannot be drawn: ${problem.reason}.`;
   return [{ code: 'KP_LOGO_UNDRAWABLE', pointer, message, hint: problem.hint }];

@@ -101,7 +101,7 @@ async function loadChain(file: string): Promise<{ layers: LoadedFile[]; diagnost
 /** The profile's top-level fields, and what any keypolicy YAML file may hold besides. */
 let profileKeys: Set<string> | undefined;
 function looksLikeProfile(data: PlainObject): boolean {
-  profileKeys ??= new Set(Object.keys((rootSchema().properties ?? {})));
+  profileKeys ??= new Set(Object.keys(rootSchema().properties ?? {}));
   return Object.keys(data).some((key) => profileKeys?.has(key));
 }
 

@@ -119,7 +119,7 @@ export async function renditions(
   profile: ResolvedProfile,
   register: Register,
   options: Pick<BuildOptions, 'packs' | 'policies' | 'date' | 'frozen' | 'packReads'>,
-): Promise<{ policies: PolicyRendition[]; diagnostics: Diagnostic[] }> {
+): Promise<{ policies: PolicyRendition[]; diagnostics: Diagnostic[]; warnings: Diagnostic[] }> {
   const request = {
     ...(options.packs ? { packs: options.packs } : {}),
     ...(options.policies ? { policies: options.policies } : {}),
@@ -141,9 +141,12 @@ export async function renditions(
     date: options.date,
   });
   if (second.diagnostics.length > 0) return second;
+  // The policies rendered again speak for themselves; the others' warnings come from the first render.
+  const again = new Set(redo.map((p) => p.file));
   return {
     policies: first.policies.map((p) => second.policies.find((q) => q.id === p.id) ?? p),
     diagnostics: [],
+    warnings: [...first.warnings.filter((w) => !again.has(w.file)), ...second.warnings],
   };
 }
 
@@ -156,8 +159,9 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
     const loaded = await loadRegister(registerFile);
     if (!loaded.register) return { slug, files: [], recorded: [], diagnostics: loaded.diagnostics };
     const register = loaded.register;
-    const warnings = loaded.warnings;
-    const { policies, diagnostics } = await renditions(profile, register, options);
+    const rendered = await renditions(profile, register, options);
+    const { policies, diagnostics } = rendered;
+    const warnings = [...loaded.warnings, ...rendered.warnings];
     if (diagnostics.length > 0) return { slug, files: [], recorded: [], diagnostics, warnings };
     const refused = [
       ...editionClashes(profile, policies),

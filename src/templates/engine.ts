@@ -1,6 +1,6 @@
 /**
  * The Handlebars that policies are written with: one private instance, made once with
- * `Handlebars.create()`. It has the policy helpers, writes `{{log}}` to stderr, writes `{{value}}` as
+ * `Handlebars.create()`. It has the policy helpers, collects `{{log}}` as warnings, writes `{{value}}` as
  * Markdown-escaped text (a title as plain text), and reports every repeat and partial to the render
  * limits. All of that is set on the instance and its templates: the shared `Handlebars` object, its
  * `Utils` and its `VM` are never assigned into, so anything else in the process using Handlebars sees
@@ -111,9 +111,23 @@ for (const name of ['each', 'with']) {
   });
 }
 
-// `{{log}}` writes to stderr, never stdout, which may be carrying `--json`.
+/** What `{{log}}` wrote during the render being collected: rendering is synchronous, so one at a time. */
+let logged: string[] | undefined;
+
+/** Run a render, keeping what its `{{log}}` calls wrote: they become warnings, never console output. */
+export function collectingLogs<T>(run: () => T): { value: T; logs: string[] } {
+  const outer = logged;
+  const logs: string[] = [];
+  logged = logs;
+  try {
+    return { value: run(), logs };
+  } finally {
+    logged = outer;
+  }
+}
+
 instance.log = (_level, ...message) => {
-  process.stderr.write(`template log: ${message.map(String).join(' ')}\n`);
+  logged?.push(message.map(String).join(' '));
 };
 
 /** The names of the helpers keypolicy adds to Handlebars' own. */

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
+import { diagnosticForFile } from '../diagnostics/source.js';
+import { collectingLogs } from './engine.js';
 import { withinRenderLimits } from './limits.js';
 import { loadTemplates, type PackReads } from './packs.js';
 import { renderPolicy, type RenderedPolicy } from './render.js';
@@ -30,25 +32,37 @@ export interface PolicyRendition extends RenderedPolicy {
 export async function renderProfilePolicies(
   profile: ResolvedProfile,
   request: PolicyRequest,
-): Promise<{ policies: PolicyRendition[]; diagnostics: Diagnostic[] }> {
+): Promise<{ policies: PolicyRendition[]; diagnostics: Diagnostic[]; warnings: Diagnostic[] }> {
   const set = await loadTemplates(
     [...profile.templatePacks, ...(request.packs ?? []).map((p) => path.resolve(p))],
     request.packReads,
   );
-  if (set.diagnostics.length > 0) return { policies: [], diagnostics: set.diagnostics };
+  if (set.diagnostics.length > 0) return { policies: [], diagnostics: set.diagnostics, warnings: [] };
+  const warnings: Diagnostic[] = [];
   const { selected, diagnostics } = selectTemplates(profile, set, request.policies);
   const policies: PolicyRendition[] = [];
   for (const { template, entry } of selected) {
     const reviewIntervalMonths =
       entry.reviewIntervalMonths ?? profile.data.documentControl?.reviewIntervalMonths ?? 12;
     const date = typeof request.date === 'string' ? request.date : request.date(template.id);
-    const { value: result, stopped } = withinRenderLimits(() =>
-      renderPolicy(template, set.partials, profile, { version: date, reviewIntervalMonths }),
+    const { value: rendered, stopped } = withinRenderLimits(() =>
+      collectingLogs(() =>
+        renderPolicy(template, set.partials, profile, { version: date, reviewIntervalMonths }),
+      ),
     );
     if (stopped !== undefined) {
       diagnostics.push(stoppedError(template, stopped));
       continue;
     }
+    const result = rendered.value;
+    for (const text of rendered.logs)
+      warnings.push(
+        diagnosticForFile(template.file, {
+          code: 'KP_TEMPLATE_LOG',
+          severity: 'warning',
+          message: `{{log}}: ${text}`,
+        }),
+      );
     diagnostics.push(...result.diagnostics);
     if (result.policy) {
       policies.push({
@@ -59,5 +73,5 @@ export async function renderProfilePolicies(
       });
     }
   }
-  return { policies, diagnostics };
+  return { policies, diagnostics, warnings };
 }

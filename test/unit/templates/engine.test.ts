@@ -150,14 +150,20 @@ describe('strict rendering', () => {
     }
   });
 
-  it('sends {{log}} to stderr, never to stdout', async () => {
+  it('turns {{log}} into a warning naming the template, never console output', async () => {
     const out = vi.spyOn(process.stdout, 'write');
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write');
     try {
-      const { diagnostics } = await render(ENGLAND_MINIMAL, 'a {{log "checking" organisation.name}}');
+      const { diagnostics, warnings } = await render(
+        ENGLAND_MINIMAL,
+        'a {{log "checking" organisation.name}}',
+      );
       expect(diagnostics).toEqual([]);
       expect(out).not.toHaveBeenCalled();
-      expect(err).toHaveBeenCalledWith(expect.stringContaining('template log: checking'));
+      expect(err).not.toHaveBeenCalled();
+      expect(warnings.map((w) => [path.basename(w.file), w.code, w.severity, w.message])).toEqual([
+        ['t.md', 'KP_TEMPLATE_LOG', 'warning', '{{log}}: checking Riverside Support Ltd'],
+      ]);
     } finally {
       out.mockRestore();
       err.mockRestore();

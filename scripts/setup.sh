@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything keypolicy and its tests need on a fresh machine, then the npm dependencies.
-# On Debian/Ubuntu as root it installs what is missing with apt-get: Chromium and its headless shell (for PDF), fonts,
+# On Debian/Ubuntu as root it installs what is missing with apt-get: Chromium and its headless shell (for PDF), fonts
+# (Liberation for the documents, Noto for other scripts and emoji),
 # LibreOffice Writer (the tests open every DOCX in it), poppler/qpdf (the tests read PDFs back) and procps.
 # Elsewhere it says what to install. It never downloads a browser of its own.
 set -euo pipefail
@@ -20,6 +21,9 @@ have_browser() {
 have_browser || missing+=(chromium)
 have_shell || missing+=(chromium-headless-shell)
 fc-list 2>/dev/null | grep -qi 'Liberation Sans' || missing+=(fonts-liberation2 fonts-dejavu-core)
+# Text in other scripts (Devanagari, Arabic, Chinese…) and emoji: drawn by Noto rather than lost as boxes.
+fc-list 2>/dev/null | grep -qi 'Noto Sans Devanagari' || missing+=(fonts-noto-core)
+fc-list 2>/dev/null | grep -qi 'Noto Color Emoji' || missing+=(fonts-noto-color-emoji)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)

@@ -62,12 +62,15 @@ export function parseDateOption(value: string, flag: string): string {
 }
 
 // The providers' own calendar: a build at 00:30 on 1 April in London is dated 1 April, not 31 March.
-const LONDON = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+// Made on first use: loading a time zone costs about 20 ms, which `validate` never needs.
+let london: Intl.DateTimeFormat | undefined;
+const londonDate = (millis: number) =>
+  (london ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })).format(millis);
 
 /**
  * Today: SOURCE_DATE_EPOCH (reproducible-builds.org; seconds, read as a UTC instant) when set, else
@@ -76,7 +79,7 @@ const LONDON = new Intl.DateTimeFormat('en-CA', {
  */
 export function today(env: Record<string, string | undefined>, now: () => number = Date.now): string {
   const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch === undefined || epoch === '') return LONDON.format(now());
+  if (epoch === undefined || epoch === '') return londonDate(now());
   const seconds = /^\d{1,12}$/.test(epoch.trim()) ? Number(epoch.trim()) : NaN;
   // 12 digits stay within what Date can hold; the range check below does the rest.
   const date = Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().slice(0, 10) : '';

@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { glob } from 'tinyglobby';
 import { KeypolicyError } from '../diagnostics/errors.js';
 
 export interface ProfileInputs {
@@ -44,9 +43,12 @@ export async function expandProfileInputs(inputs: readonly string[], cwd: string
     const info = await stat(absolute).catch(() => undefined);
     let matched: string[];
     if (info?.isDirectory()) {
+      const { glob } = await import('tinyglobby');
       matched = await glob(['*.yaml', '*.yml'], { cwd: absolute, absolute: true, onlyFiles: true });
     } else if (!info && isGlob(input)) {
       // expandDirectories off: `client*` must not turn into every file below a `clients` folder.
+      // Loaded only for a folder or a glob: a plain file name needs no globbing.
+      const { glob } = await import('tinyglobby');
       const hits = await glob([input], { cwd, absolute: true, onlyFiles: true, expandDirectories: false });
       matched = hits.filter(isYaml);
     } else {

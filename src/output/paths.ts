@@ -1,5 +1,6 @@
 /** Where outputs go: `OUT/<organisation slug>/<policy file>.<ext>`, safe whatever a name contains. */
 import { createHash } from 'node:crypto';
+import type { ResolvedProfile } from '../profile/resolve.js';
 
 const MAX_SLUG = 80;
 const RESERVED = new Set([
@@ -29,4 +30,10 @@ export function slugify(name: string, fallback = 'organisation'): string {
   if (slug.length > MAX_SLUG) return `${slug.slice(0, MAX_SLUG - 9).replace(/-+$/, '')}-${shortHash(name)}`;
   if (RESERVED.has(slug)) return `${slug}-${shortHash(name)}`;
   return slug;
+}
+
+/** The organisation's output folder name: `output.slug`, else the name made safe. */
+export function organisationSlug(profile: ResolvedProfile): string {
+  const { data } = profile;
+  return data.output?.slug ?? slugify(data.organisation.name);
 }

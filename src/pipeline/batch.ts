@@ -12,13 +12,8 @@ import { manifestIsCurrent, manifestWrite, type ManifestFile } from '../output/m
 import { diagnosticForFile } from '../diagnostics/source.js';
 import type { ProfileReport } from '../profile/validate.js';
 import { checkProfile } from './check-profile.js';
-import {
-  buildProfile,
-  organisationSlug,
-  type BuildOptions,
-  type ProfileBuild,
-  type WrittenFile,
-} from './build-profile.js';
+import { organisationSlug } from '../output/paths.js';
+import type { BuildOptions, ProfileBuild, WrittenFile } from './build-profile.js';
 import { inputsFingerprint, type PackHashes } from './fingerprint.js';
 import type { PackReads } from '../templates/packs.js';
 
@@ -111,6 +106,8 @@ async function buildOne(
       }
     }
     events.rendering?.();
+    // Loaded only when an organisation needs rendering: an unchanged rebuild never loads the renderers.
+    const { buildProfile } = await import('./build-profile.js');
     const built = await buildProfile(profile, {
       ...options,
       packReads: shared.packReads,

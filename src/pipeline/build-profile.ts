@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostics/errors.js';
 import type { Format } from './formats.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
 import type { ManifestFile } from '../output/manifest.js';
-import { slugify } from '../output/paths.js';
+import { organisationSlug } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { latestVersion, loadRegister, registerPathFor, registerText } from '../register/register.js';
 import { withRegisterLock } from '../register/lock.js';
@@ -102,12 +102,6 @@ export interface ProfileBuild {
   /** What the register recorded for each policy. */
   recorded: { policy: string; version: string; outcome: RecordOutcome }[];
   diagnostics: Diagnostic[];
-}
-
-/** The organisation's output folder name: `output.slug`, else the name made safe. */
-export function organisationSlug(profile: ResolvedProfile): string {
-  const { data } = profile;
-  return data.output?.slug ?? slugify(data.organisation.name);
 }
 
 /**

@@ -20,7 +20,8 @@ import { readSnapshot, snapshotWrites, sourceHash } from '../register/snapshots.
 import { osUser } from '../register/user.js';
 import { contentHash, documentVersion } from '../register/versioning.js';
 import { documentSource } from '../document/model.js';
-import { organisationSlug, renditions } from './build-profile.js';
+import { organisationSlug } from '../output/paths.js';
+import { renditions } from './build-profile.js';
 import {
   archiveEntries,
   editionName,

@@ -18,9 +18,14 @@ const examples = path.join(root, 'examples');
 const bin = path.join(root, 'bin/keypolicy.js');
 const schema = path.join(root, 'schemas/profile.schema.json');
 
-/** Every profile under examples/, as paths relative to the project root; registers are not profiles. */
+/**
+ * Every profile under examples/, as paths relative to the project root; registers and the snapshots in
+ * their folders (left by the README's quick start build) are not profiles.
+ */
 const files = readdirSync(examples, { recursive: true, encoding: 'utf8' })
-  .filter((name) => name.endsWith('.yaml') && !name.endsWith('.register.yaml'))
+  .filter(
+    (name) => name.endsWith('.yaml') && !name.endsWith('.register.yaml') && !/\.register[\\/]/.test(name),
+  )
   .map((name) => path.join('examples', name).split(path.sep).join('/'))
   .sort();
 

@@ -30,8 +30,8 @@ const EXAMPLES: Record<string, { file: string; title: string }> = {
 function exampleProfiles(dir = 'examples'): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) return exampleProfiles(relative);
-    // Registers (left by the README's quick start build) are not profiles.
+    // Registers and their folders of snapshots (left by the README's quick start build) are not profiles.
+    if (entry.isDirectory()) return entry.name.endsWith('.register') ? [] : exampleProfiles(relative);
     return entry.name.endsWith('.yaml') && !entry.name.endsWith('.register.yaml') ? [relative] : [];
   });
 }

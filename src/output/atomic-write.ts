@@ -5,19 +5,25 @@ import { link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import { isRunning, onInterrupt } from '../core/interrupt.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
+import { FILE_ERROR_REASONS } from '../diagnostics/file-errors.js';
 
-/** The file-system failures that are the machine's (exit 3), each in words a person can act on. */
-const ENVIRONMENT_REASONS: Record<string, string> = {
-  ENOSPC: 'no space left on the disk',
-  EDQUOT: 'the disk quota is used up',
-  EACCES: 'permission denied',
-  EPERM: 'the operation is not permitted',
-  EROFS: 'the file system is read-only',
-  ENOENT: 'a folder on its path does not exist',
-  ENOTDIR: 'part of its path is a file, not a folder',
-  EEXIST: 'something else is in the way',
-  EISDIR: 'it is a folder',
-};
+/**
+ * The file-system failures that are the machine's (exit 3), in the words every layer uses for them; a
+ * missing file, when writing, means a folder on its path is missing.
+ */
+const ENVIRONMENT_CODES = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOENT',
+  'ENOTDIR',
+  'EEXIST',
+  'EISDIR',
+]);
+const writeReason = (code: string) =>
+  code === 'ENOENT' ? 'a folder on its path does not exist' : FILE_ERROR_REASONS[code];
 
 const HINTS: Record<string, string> = {
   ENOSPC: 'Free some space on that disk and run again.',
@@ -30,7 +36,7 @@ const HINTS: Record<string, string> = {
 /** A file-system failure as the user's problem (exit 3), or the original error when it is a bug. */
 function ioError(file: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
-  const reason = code ? ENVIRONMENT_REASONS[code] : undefined;
+  const reason = code && ENVIRONMENT_CODES.has(code) ? writeReason(code) : undefined;
   if (!code || !reason) return error;
   return new KeypolicyError('KP_IO', `Could not write ${file}: ${reason} (${code}).`, {
     exitCode: ExitCode.Environment,

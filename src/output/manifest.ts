@@ -39,32 +39,30 @@ export function manifestWrite(folder: string, manifest: Omit<Manifest, 'keypolic
   return { file: manifestPath(folder), contents: `${JSON.stringify(document, null, 2)}\n` };
 }
 
-/** The organisation id an organisation folder's manifest names, if any: whose folder it is. */
-export async function manifestOwner(folder: string): Promise<string | undefined> {
+/** An organisation folder's manifest as last written: undefined when there is none or it is not JSON. */
+export async function readManifest(folder: string): Promise<Partial<Manifest> | undefined> {
   const text = await readFile(manifestPath(folder), 'utf8').catch(() => undefined);
+  if (!text) return undefined;
   try {
-    const id = text ? (JSON.parse(text) as Partial<Manifest>).organisationId : undefined;
-    return typeof id === 'string' ? id : undefined;
+    const manifest: unknown = JSON.parse(text);
+    return manifest !== null && typeof manifest === 'object' ? manifest : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** The entries of a manifest that name a file (a hand-edited one may hold anything). */
+export const manifestEntries = (manifest: Partial<Manifest> | undefined): ManifestFile[] =>
+  Array.isArray(manifest?.files) ? manifest.files.filter((f) => typeof f?.file === 'string') : [];
+
 /** True when the manifest was built from these inputs and every file it lists is on disk unchanged. */
 export async function manifestIsCurrent(folder: string, inputs: string): Promise<Manifest | undefined> {
-  const text = await readFile(manifestPath(folder), 'utf8').catch(() => undefined);
-  if (!text) return undefined;
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(text) as Manifest;
-  } catch {
-    return undefined;
-  }
-  if (manifest.inputs !== inputs || manifest.keypolicy !== VERSION || !Array.isArray(manifest.files))
+  const manifest = await readManifest(folder);
+  if (manifest?.inputs !== inputs || manifest.keypolicy !== VERSION || !Array.isArray(manifest.files))
     return undefined;
   for (const entry of manifest.files) {
     const bytes = await readFile(path.join(folder, entry.file)).catch(() => undefined);
     if (!bytes || createHash('sha256').update(bytes).digest('hex') !== entry.sha256) return undefined;
   }
-  return manifest;
+  return manifest as Manifest;
 }

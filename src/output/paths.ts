@@ -37,3 +37,6 @@ export function organisationSlug(profile: ResolvedProfile): string {
   const { data } = profile;
   return data.output?.slug ?? slugify(data.organisation.name);
 }
+
+/** The file name (without extension) of an edition: its title made safe (`link-worker-policy`). */
+export const editionName = (title: string): string => slugify(title, 'policy');

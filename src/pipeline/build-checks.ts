@@ -3,13 +3,12 @@ import { createHash } from 'node:crypto';
 import { formatUkDate } from '../core/dates.js';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import { diagnosticForFile } from '../diagnostics/source.js';
-import { manifestOwner } from '../output/manifest.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { latestVersion } from '../register/register.js';
 import type { Register } from '../register/schema.js';
 import { sectionChanges } from '../register/versioning.js';
 import type { PolicyRendition } from '../templates/policies.js';
-import { editionName } from './editions.js';
+import { editionName } from '../output/paths.js';
 
 export function frozenDiagnostic(
   profile: ResolvedProfile,
@@ -53,12 +52,12 @@ export function editionClashes(profile: ResolvedProfile, policies: readonly Poli
 }
 
 /** An organisation folder whose manifest names another organisation is never written into (unless --force). */
-export async function folderTaken(
+export function folderTaken(
   profile: ResolvedProfile,
   folder: string,
   register: Register,
-): Promise<Diagnostic[]> {
-  const owner = await manifestOwner(folder);
+  owner: string | undefined,
+): Diagnostic[] {
   if (owner === undefined || owner === register.organisationId) return [];
   return [
     diagnosticForFile(profile.file, {

@@ -8,8 +8,8 @@ import { documentSource, type DocumentSource, type PolicyDocument } from '../doc
 import type { Diagnostic } from '../diagnostics/errors.js';
 import type { Format } from './formats.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
-import type { ManifestFile } from '../output/manifest.js';
-import { organisationSlug } from '../output/paths.js';
+import { manifestEntries, readManifest, type ManifestFile } from '../output/manifest.js';
+import { editionName, organisationSlug } from '../output/paths.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { latestVersion, loadRegister, registerPathFor, registerText } from '../register/register.js';
 import { withRegisterLock } from '../register/lock.js';
@@ -29,10 +29,8 @@ import type { PackReads } from '../templates/packs.js';
 import { renderProfilePolicies, type PolicyRendition } from '../templates/policies.js';
 import { existsSync } from 'node:fs';
 import {
-  editionName,
   outputRecordWrite,
   placeEdition,
-  previousEntries,
   readOutputRecord,
   removeEntries,
   renderEdition,
@@ -157,9 +155,12 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
     const { policies, diagnostics } = rendered;
     const warnings = [...loaded.warnings, ...rendered.warnings];
     if (diagnostics.length > 0) return { slug, files: [], recorded: [], diagnostics, warnings };
+    // Read once: whose folder it is, and what it held.
+    const manifest = await readManifest(folder);
+    const owner = typeof manifest?.organisationId === 'string' ? manifest.organisationId : undefined;
     const refused = [
       ...editionClashes(profile, policies),
-      ...(options.force ? [] : await folderTaken(profile, folder, register)),
+      ...(options.force ? [] : folderTaken(profile, folder, register, owner)),
     ];
     if (refused.length > 0) return { slug, files: [], recorded: [], diagnostics: refused, warnings };
     const sources = await Promise.all(policies.map((p) => documentSource(p, profile)));
@@ -183,7 +184,7 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
     // another organisation's folder is known; the same inputs still give the same register.
     if (!options.frozen) register.organisationId ??= organisationId(snapshot, options.date);
     const user = osUser();
-    const writes: FileWrite[] = [];
+    const snapshots: FileWrite[] = [];
     const recorded = policies.map((p, i) => {
       const source = hashes[i] ?? '';
       const hadSnapshot = latestVersion(register, p.id)?.source !== undefined;
@@ -201,18 +202,21 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
         ...(user ? { user } : {}),
         ...(options.message ? { message: options.message } : {}),
       });
-      // A new or revised version keeps what it was drawn from; so does one recorded before snapshots.
+      // A new or revised version keeps what it was drawn from; so does one recorded before snapshots,
+      // and one whose snapshot file has gone (it is what the register's hash says it was).
       if (
         outcome !== 'unchanged' ||
         !hadSnapshot ||
         !existsSync(snapshotPath(registerFile, p.id, version.version))
       )
-        writes.push(...snapshotWrites(registerFile, p.id, version.version, sources[i] as DocumentSource));
+        snapshots.push(...snapshotWrites(registerFile, p.id, version.version, sources[i] as DocumentSource));
       return { policy: p.id, version: version.version, outcome };
     });
     const registerChanged = JSON.stringify(register) !== before;
 
-    const previous = await previousEntries(folder);
+    const previous = manifestEntries(manifest);
+    // Snapshots land first, before the register that names them; a frozen build writes neither.
+    const writes: FileWrite[] = options.frozen ? [] : snapshots;
     const files: WrittenFile[] = [];
     const placed: ManifestFile[] = [];
     for (const [i, policy] of policies.entries()) {
@@ -273,7 +277,7 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
       if (registerChanged) {
         staged = registerText(register);
         writes.push({ file: registerFile, contents: staged });
-      } else writes.splice(0, writes.length, ...writes.filter((w) => !isSnapshotWrite(w.file, registerFile)));
+      }
       writes.push(
         outputRecordWrite(
           registerFile,
@@ -284,16 +288,13 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
         ),
       );
       writes.push(...((await options.finalWrites?.(settled.entries, staged, register.organisationId)) ?? []));
-    } else writes.splice(0, writes.length, ...writes.filter((w) => !isSnapshotWrite(w.file, registerFile)));
+    }
     await writeFilesAtomic(writes);
     if (!options.frozen) await removeEntries(folder, settled.remove);
     return { slug, files, recorded, diagnostics: [], warnings };
   };
   return options.frozen ? work() : withRegisterLock(registerFile, work);
 }
-
-const isSnapshotWrite = (file: string, registerFile: string) =>
-  file.startsWith(`${registerFile.replace(/\.ya?ml$/i, '')}${path.sep}`);
 
 /**
  * While a draft is pending, the edition in force stays in `in-force/`: copies already there are kept;

@@ -19,7 +19,7 @@ import {
 } from '../document/model.js';
 import type { FileWrite } from '../output/atomic-write.js';
 import type { ManifestFile } from '../output/manifest.js';
-import { slugify } from '../output/paths.js';
+import { editionName } from '../output/paths.js';
 import type { RegisterVersion } from '../register/schema.js';
 import { registerFolderFor } from '../register/snapshots.js';
 import { versionInForce } from '../register/versioning.js';
@@ -31,9 +31,6 @@ export interface Renderers {
   browser: () => BrowserSession;
   docx?: (doc: PolicyDocument) => Promise<Buffer>;
 }
-
-/** The file name (without extension) of an edition: its title made safe. */
-export const editionName = (title: string): string => slugify(title, 'policy');
 
 /** Draw one version in each format, from one document model. */
 export async function renderEdition(
@@ -133,18 +130,6 @@ export function placeEdition(
   return { writes, entries };
 }
 
-/** The manifest entries of an organisation's folder as last written, if any. */
-export async function previousEntries(folder: string): Promise<ManifestFile[]> {
-  const text = await readFile(path.join(folder, 'manifest.json'), 'utf8').catch(() => undefined);
-  if (!text) return [];
-  try {
-    const files = (JSON.parse(text) as { files?: unknown }).files;
-    return Array.isArray(files) ? (files as ManifestFile[]).filter((f) => typeof f?.file === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 /** Which editions of a policy the folder should hold now: the newest recorded one and the one in force. */
 export interface CurrentEditions {
   latest?: { name: string; version: string; status: 'draft' | 'approved' };
@@ -227,11 +212,7 @@ export async function archiveEntries(
   for (const entry of entries) {
     const from = path.join(folder, ...entry.file.split('/'));
     const to = path.join(folder, 'archive', `${name(entry)}-v${entry.version}.${entry.format}`);
-    const archived = await readFile(to).then(
-      () => true,
-      () => false,
-    );
-    if (archived) await rm(from, { force: true });
+    if (existsSync(to)) await rm(from, { force: true });
     else await rename(from, to).catch(() => rm(from, { force: true }));
   }
 }

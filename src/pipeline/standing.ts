@@ -9,7 +9,7 @@ import { BrowserSession, printTimeoutSeconds } from '../writers/pdf/session.js';
 import type { DocumentSource } from '../document/model.js';
 import { KeypolicyError, type Diagnostic } from '../diagnostics/errors.js';
 import { writeFilesAtomic, type FileWrite } from '../output/atomic-write.js';
-import { manifestWrite, type ManifestFile } from '../output/manifest.js';
+import { manifestEntries, manifestWrite, readManifest, type ManifestFile } from '../output/manifest.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { checkProfile } from './check-profile.js';
 import { withRegisterLock } from '../register/lock.js';
@@ -20,13 +20,11 @@ import { readSnapshot, snapshotWrites, sourceHash } from '../register/snapshots.
 import { osUser } from '../register/user.js';
 import { contentHash, documentVersion } from '../register/versioning.js';
 import { documentSource } from '../document/model.js';
-import { organisationSlug } from '../output/paths.js';
+import { editionName, organisationSlug } from '../output/paths.js';
 import { renditions } from './build-profile.js';
 import {
   archiveEntries,
-  editionName,
   placeEdition,
-  previousEntries,
   readOutputRecord,
   removeEntries,
   renderEdition,
@@ -154,7 +152,8 @@ export async function changeStanding<T>(
       return { outcome, id, folder, files: [], notes, warnings: loaded.warnings };
     }
     const formats = request.formats ?? record?.formats[id] ?? ['pdf', 'docx', 'html'];
-    const previous = await previousEntries(folder);
+    const manifest = await readManifest(folder);
+    const previous = manifestEntries(manifest);
     // This policy's earlier editions stay only while still current (in a format not drawn now).
     const current = currentEditions(register.policies[id]?.versions ?? []);
     const ours = (e: ManifestFile) => e.policy === id && !isCurrentEntry(e, current);
@@ -171,7 +170,7 @@ export async function changeStanding<T>(
       writes.push(...edition.writes);
       settled = settleEntries(folder, previous, edition.entries, ours);
     } else settled = settleEntries(folder, previous, [], ours);
-    const organisation = profile?.data.organisation.name ?? (await manifestOrganisation(folder)) ?? '';
+    const organisation = profile?.data.organisation.name ?? manifest?.organisation ?? '';
     // Written after drawing: a version recorded before snapshots has just been given one.
     writes.push({ file: registerFile, contents: registerText(register) });
     writes.push(
@@ -202,16 +201,6 @@ export async function changeStanding<T>(
       warnings: loaded.warnings,
     };
   });
-}
-
-async function manifestOrganisation(folder: string): Promise<string | undefined> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(path.join(folder, 'manifest.json'), 'utf8').catch(() => undefined);
-  try {
-    return text ? ((JSON.parse(text) as { organisation?: string }).organisation ?? undefined) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

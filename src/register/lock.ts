@@ -20,24 +20,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { onInterrupt } from '../core/interrupt.js';
+import { isRunning, onInterrupt } from '../core/interrupt.js';
 import { KeypolicyError } from '../diagnostics/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 
 const DEFAULT_WAIT_MS = 60_000;
 const POLL_MS = 100;
-
-/** Whether a process with this pid runs on this machine (one of another user counts: EPERM). */
-export function isProcessAlive(pid: number): boolean {
-  // 0 and negative numbers name process groups for `kill`, not a process.
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Hold the register's lock while `work` runs: a second run on the same profile waits for the first (up to
@@ -136,7 +124,7 @@ async function takeOver(file: string, dead: number): Promise<Attempt> {
 const claims = new Map<string, number>();
 
 function isStale(file: string, pid: number): boolean {
-  return pid === process.pid ? !claims.has(file) : !isProcessAlive(pid);
+  return pid === process.pid ? !claims.has(file) : !isRunning(pid);
 }
 
 /**

@@ -6,7 +6,7 @@ import { addMonths, formatUkDate } from '../core/dates.js';
 import { KeypolicyError } from '../diagnostics/errors.js';
 import { valueAtPointer } from '../diagnostics/source.js';
 import { exampleValuesIn, type ExampleValue } from '../profile/example-values.js';
-import { slugify } from '../output/paths.js';
+import { editionName } from '../output/paths.js';
 import type { Register, RegisterVersion } from './schema.js';
 import { latestRecordedDate, versionInForce } from './versioning.js';
 
@@ -49,8 +49,7 @@ export function selectPolicy(choices: readonly PolicyChoice[], wanted: string | 
   const key = wanted.trim().toLowerCase();
   const match = choices.find(
     (c) =>
-      c.id.toLowerCase() === key ||
-      c.titles.some((t) => t.toLowerCase() === key || slugify(t, 'policy') === key),
+      c.id.toLowerCase() === key || c.titles.some((t) => t.toLowerCase() === key || editionName(t) === key),
   );
   if (match) return match.id;
   throw new KeypolicyError('KP_POLICY', `There is no policy \`${wanted}\` in this profile's register.`, {

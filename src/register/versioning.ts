@@ -5,6 +5,7 @@ import type { HistoryEntry, VersionInfo } from '../document/model.js';
 import type { PlainObject } from '../profile/load.js';
 import { VERSION } from '../core/version.js';
 import { changeDetail, plainSummary, type EditionFacts } from './change-log.js';
+import { sectionsOf } from './sections.js';
 import { inEditionTerms } from './vocabulary.js';
 import { compareVersions } from './register.js';
 import type { Register, RegisterVersion } from './schema.js';
@@ -29,35 +30,20 @@ export function profileSnapshot(data: PlainObject): Record<string, unknown> {
 
 export { fieldChanges } from './change-log.js';
 
-/** The sections of a policy by heading (escapes removed), each with its normalised words. */
-function sections(markdown: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let heading = '(opening)';
-  let body: string[] = [];
-  const flush = () => out.set(heading, body.join(' ').replace(/\s+/g, ' ').trim());
-  for (const line of markdown.split('\n')) {
-    const match = /^#{1,6}\s+(.*)$/.exec(line);
-    if (match) {
-      flush();
-      heading = (match[1] ?? '').replace(/\\(.)/g, '$1').trim();
-      body = [];
-    } else body.push(line);
-  }
-  flush();
-  return out;
-}
-
-/** Which sections were added, removed or reworded between two versions' words. */
+/** Which sections were added, removed or reworded between two versions' words, by heading. */
 export function sectionChanges(
   before: string,
   after: string,
 ): { added: string[]; removed: string[]; reworded: string[] } {
-  const old = sections(before);
-  const now = sections(after);
+  const byKey = (markdown: string) => new Map(sectionsOf(markdown).map((s) => [s.key, s]));
+  const old = byKey(before);
+  const now = [...byKey(after).values()];
   return {
-    added: [...now.keys()].filter((h) => !old.has(h)),
-    removed: [...old.keys()].filter((h) => !now.has(h)),
-    reworded: [...now.keys()].filter((h) => old.has(h) && old.get(h) !== now.get(h)),
+    added: now.filter((s) => !old.has(s.key)).map((s) => s.heading),
+    removed: [...old.values()].filter((s) => !now.some((n) => n.key === s.key)).map((s) => s.heading),
+    reworded: now
+      .filter((s) => old.has(s.key) && old.get(s.key)?.signature !== s.signature)
+      .map((s) => s.heading),
   };
 }
 

@@ -6,9 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { profileValue } from '../../arbitraries.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { CONTROL_CHARACTERS } from '../../../src/diagnostics/report.js';
 import { checkProfile as validateProfile } from '../../../src/pipeline/check-profile.js';
 import { changeDetail, plainSummary, type EditionFacts } from '../../../src/register/change-log.js';
 import { inEditionTerms } from '../../../src/register/vocabulary.js';
@@ -332,23 +332,15 @@ describe('inEditionTerms: earlier rows in a later edition’s words', () => {
 describe('fuzzing profile values', () => {
   it('never puts Markdown syntax, field paths or stray separators in a summary', async () => {
     // Printable text, Markdown and HTML punctuation, dotted words; line breaks become spaces.
-    const value = fc
-      .string({
-        unit: fc.oneof(
-          fc.constantFrom(...'*_[]()<>&#!`~|{}\\:;@.-+=\'"/ '),
-          fc.constantFrom('a.b', 'keyWorking.tasks', ' ; ', '→', '**x**', '](http://x)', 'the deputy'),
-          fc.string({ unit: 'grapheme', maxLength: 1 }),
-        ),
-        minLength: 1,
-        maxLength: 40,
-      })
-      .filter(
-        (s) =>
-          s.trim() !== '' &&
-          s === s.trim() &&
-          !new RegExp(CONTROL_CHARACTERS.source).test(s) &&
-          !/[\u2028\u2029\ufeff]/.test(s),
-      );
+    const value = profileValue('*_[]()<>&#!`~|{}\\:;@.-+=\'"/ ', [
+      'a.b',
+      'keyWorking.tasks',
+      ' ; ',
+      '→',
+      '**x**',
+      '](http://x)',
+      'the deputy',
+    ]);
     // Some plain values too, so that quoted sentences are made and checked.
     const anyValue = fc.oneof(
       value,

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KeypolicyError } from '../../../src/diagnostics/errors.js';
-import { isProcessAlive, withRegisterLock } from '../../../src/register/lock.js';
+import { isRunning as isProcessAlive } from '../../../src/core/interrupt.js';
+import { withRegisterLock } from '../../../src/register/lock.js';
 import { tempDir } from '../../helpers.js';
 
 const LOCK_TS = fileURLToPath(new URL('../../../src/register/lock.ts', import.meta.url));

@@ -7,6 +7,7 @@ import {
   outOption,
   policiesOption,
   policyOption,
+  profilesArgument,
   templatesOption,
 } from './options.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
@@ -68,32 +69,47 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
   cli
     .command('validate')
     .description('check profiles against the schema and the regulators’ rules; report every problem at once')
-    .argument(
-      '[profile...]',
-      'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
-    )
-    .addOption(jsonOption('{ valid, files: [{ file, errors, warnings }], notes }'))
+    .addArgument(profilesArgument())
+    .addOption(dateOption('the day the regulatory data’s age is judged on'))
+    .addOption(jsonOption('{ valid, date, files: [{ file, errors, warnings }], notes }'))
     .addHelpText(
       'after',
       '\nEach problem is printed as `file:line:col error CODE path: message` with the line and a hint.\n' +
         'A folder takes the .yaml and .yml files directly inside it. Registers (NAME.register.yaml) and what\n' +
         'keypolicy keeps in NAME.register/ are skipped with a note; abstract bases are checked on their own terms.\n' +
-        'Exit code 0 when every profile is valid (warnings allowed), 1 when any has an error or a folder or\n' +
-        'glob matches no profile.\n\n' +
+        'It warns (KP_DATA_OUT_OF_DATE) when the regulatory data keypolicy holds for the nation is more than\n' +
+        '12 months older than --date. Exit code 0 when every profile is valid (warnings allowed), 1 when any\n' +
+        'has an error or a folder or glob matches no profile.\n\n' +
         'Examples:\n  keypolicy validate\n  keypolicy validate clients/\n  keypolicy validate "clients/*.yaml" --json',
     )
-    .action(async (profiles: string[], options: { json?: boolean }) => {
+    .action(async (profiles: string[], options: { date?: string; json?: boolean }) => {
       const { runValidate } = await import('../commands/validate.js');
-      setExit(await runValidate({ profiles, json: options.json }, io));
+      setExit(await runValidate({ ...options, profiles }, io));
+    });
+
+  cli
+    .command('check')
+    .description('check each policy against CQC’s (and CIW’s) rules for documents sent to the regulator')
+    .addArgument(profilesArgument())
+    .addOption(dateOption('the day the policies are judged on'))
+    .addOption(jsonOption('{ ready, date, profiles: [{ profile, ready, problems, policies }], notes }'))
+    .addHelpText(
+      'after',
+      '\nRenders each policy in memory as a build would (nothing is written) and checks: relevant to the service,\n' +
+        'related policies listed, current references and links, no blank section or placeholder, an accountable\n' +
+        'person named, and when it was created and will be reviewed. A draft is noted, not failed. Exit code 0\n' +
+        'when every profile is ready to submit, 1 when anything is missing (each problem with file:line:col).\n\n' +
+        'Examples:\n  keypolicy check\n  keypolicy check "clients/*.yaml" --json',
+    )
+    .action(async (profiles: string[], options: { date?: string; json?: boolean }) => {
+      const { runCheck } = await import('../commands/check.js');
+      setExit(await runCheck({ ...options, profiles }, io));
     });
 
   cli
     .command('build')
     .description('build the policies of one or more profiles to PDF, DOCX, HTML and Markdown')
-    .argument(
-      '[profile...]',
-      'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
-    )
+    .addArgument(profilesArgument())
     .addOption(outOption('output folder; each organisation gets OUT/<slug>/', 'policies'))
     .addOption(formatOption('comma-separated formats: pdf, docx, html, md', 'pdf,docx,html'))
     .addOption(policiesOption('build only this template id (repeatable); any available template'))
@@ -237,10 +253,7 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
     .description(
       'show what a build would change now: a text diff of each policy against its latest recorded version',
     )
-    .argument(
-      '[profile...]',
-      'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
-    )
+    .addArgument(profilesArgument())
     .addOption(policiesOption('only this policy (repeatable)'))
     .addOption(templatesOption())
     .addHelpText(

@@ -1,5 +1,5 @@
 /** Options several commands take, each defined once so its name, wording and parsing never drift apart. */
-import { Option } from 'commander';
+import { Argument, Option } from 'commander';
 import { CONTROL_CHARACTERS } from '../diagnostics/control-characters.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 
@@ -68,3 +68,10 @@ export function plainTextFlag(
     throw usage(`${flag} holds a control character; type it again as plain text.`);
   return text;
 }
+
+/** `[profile...]`: the profiles of a command that takes many, as files, folders or globs. */
+export const profilesArgument = () =>
+  new Argument(
+    '[profile...]',
+    'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
+  );

@@ -8,6 +8,8 @@ import { checkProfile } from '../pipeline/check-profile.js';
 import { checkTemplates } from '../templates/check.js';
 import { loadTemplates, type Template } from '../templates/packs.js';
 import { renderTitle } from '../templates/render.js';
+import { dataFiles } from '../templates/data-files.js';
+import { formatUkDate } from '../core/dates.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface TemplatesOptions {
@@ -42,6 +44,7 @@ export async function runTemplates(options: TemplatesOptions, io: Io): Promise<E
   const diagnostics = options.check ? checkTemplates(set) : set.diagnostics;
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const templates = [...set.templates.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const data = await dataFiles();
   const titles = (t: Template) => [
     ...new Set(['key', 'link'].map((term) => renderTitle(t, term as 'key' | 'link'))),
   ];
@@ -60,6 +63,7 @@ export async function runTemplates(options: TemplatesOptions, io: Io): Promise<E
         file: shownPath(t.file, io.cwd),
       })),
       diagnostics: diagnostics.map((d) => diagnosticJson(d, io.cwd)),
+      data: data.map((d) => ({ nation: d.nation, file: shownPath(d.file, io.cwd), asOf: d.asOf ?? null })),
     };
     io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return errors.length === 0 ? ExitCode.Success : ExitCode.Invalid;
@@ -76,6 +80,11 @@ export async function runTemplates(options: TemplatesOptions, io: Io): Promise<E
     if (t.description) io.stdout.write(`  ${t.description}\n`);
     io.stdout.write(`  ${c.dim(shownPath(t.file, io.cwd))}\n`);
   }
+  io.stdout.write(`${c.bold('regulatory data')}\n`);
+  for (const d of data)
+    io.stdout.write(
+      `  ${d.nation.padEnd(8)} as at ${d.asOf ? formatUkDate(d.asOf) : '(no asOf date)'}  ${c.dim(shownPath(d.file, io.cwd))}\n`,
+    );
   const err = colours(io, io.stderr);
   for (const d of diagnostics) io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
   if (options.check) {

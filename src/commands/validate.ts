@@ -1,19 +1,24 @@
-/** `keypolicy validate [PROFILE|DIR|GLOB...] [--json]` */
+/** `keypolicy validate [PROFILE|DIR|GLOB...] [--date D] [--json]` */
 import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../pipeline/inputs.js';
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../diagnostics/report.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import { checkProfile } from '../pipeline/check-profile.js';
+import { commandDate } from '../core/dates.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface ValidateOptions {
   profiles: string[];
+  /** The day to judge the regulatory data's age on (`--date`; default SOURCE_DATE_EPOCH, else today). */
+  date?: string;
   json?: boolean;
 }
 
 export async function runValidate(options: ValidateOptions, io: Io): Promise<ExitCode> {
   let inputs: ProfileInputs;
+  let date: string;
   try {
+    date = commandDate(options.date, '--date', io.env);
     inputs = await expandProfileInputs(
       options.profiles.length > 0 ? options.profiles : [DEFAULT_PROFILE],
       io.cwd,
@@ -28,13 +33,14 @@ export async function runValidate(options: ValidateOptions, io: Io): Promise<Exi
   }
   // Abstract bases stay in: validate checks a base on its own (lenient) terms, unlike build.
   const reports = [];
-  for (const file of inputs.files) reports.push(await checkProfile(file));
+  for (const file of inputs.files) reports.push(await checkProfile(file, { date }));
   const valid = reports.every((r) => r.errors.length === 0);
   const notes = skippedNotes(inputs.skipped, (file) => shownPath(file, io.cwd));
 
   if (options.json) {
     const document = {
       valid,
+      date,
       files: reports.map((r) => ({
         file: shownPath(r.file, io.cwd),
         valid: r.errors.length === 0,

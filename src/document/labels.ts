@@ -27,14 +27,30 @@ export interface Labels {
     readonly ciwService: string;
     readonly ciwProvider: string;
   };
-  /** The document-control table: its caption, column headings and row labels and values. */
+  /** The organisation table under the title: who the policy belongs to and who is accountable for it. */
+  readonly identity: {
+    readonly caption: string;
+    readonly organisation: string;
+    readonly tradingName: string;
+    readonly legalName: string;
+    readonly address: string;
+    readonly telephone: string;
+    readonly email: string;
+    readonly website: string;
+    readonly accountablePerson: string;
+    readonly nominatedIndividual: string;
+    readonly responsibleIndividual: string;
+  };
+  /** The contents page's heading. */
+  readonly contents: string;
+  /** The document-control table: its caption and row labels and values (no header row: each row is labelled). */
   readonly control: {
     readonly caption: string;
-    readonly columns: readonly [item: string, detail: string];
     readonly version: string;
     readonly status: string;
     readonly draft: string;
     readonly approved: string;
+    readonly firstIssued: string;
     readonly effectiveDate: string;
     readonly onApproval: string;
     readonly owner: string;
@@ -74,13 +90,27 @@ export const LABELS = {
     ciwService: 'CIW service registration',
     ciwProvider: 'CIW provider registration',
   },
+  identity: {
+    caption: 'Organisation',
+    organisation: 'Organisation',
+    tradingName: 'Trading name',
+    legalName: 'Legal name',
+    address: 'Address',
+    telephone: 'Telephone',
+    email: 'E-mail',
+    website: 'Website',
+    accountablePerson: 'Accountable person',
+    nominatedIndividual: 'Nominated individual',
+    responsibleIndividual: 'Responsible individual',
+  },
+  contents: 'Contents',
   control: {
     caption: 'Document control',
-    columns: ['Item', 'Detail'],
     version: 'Version',
     status: 'Status',
     draft: 'Draft',
     approved: 'Approved',
+    firstIssued: 'First issued',
     effectiveDate: 'Effective date',
     onApproval: 'On approval',
     owner: 'Owner',

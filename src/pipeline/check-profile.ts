@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/errors.js';
 import { diagnosticForFile } from '../diagnostics/source.js';
+import { NATIONS, type Nation } from '../profile/enums.js';
 import { validateProfile, type ProfileReport } from '../profile/validate.js';
 import { loadRegister, registerPathFor } from '../register/register.js';
+import { DATA_OUT_OF_DATE, dataAgeProblem, dataFileFor } from '../templates/data-files.js';
 
 /** `a.yaml` beside `a.yml` (any case): both would keep their history in one `a.register.yaml`. */
 function sharedRegister(file: string): Diagnostic[] {
@@ -25,11 +27,28 @@ function sharedRegister(file: string): Diagnostic[] {
 }
 
 /**
- * Validate a profile with the checks that need the layers above it. `register: false` leaves the
- * register to the caller: a build reads it anyway, and skips it when its bytes are unchanged.
+ * The warning that the regulatory data file of the profile's nation is more than a year older than
+ * `date`, unless the profile silences it (`validation.suppress`).
  */
-export function checkProfile(file: string, options: { register?: boolean } = {}): Promise<ProfileReport> {
-  return validateProfile(file, {
+async function dataAgeWarnings(report: ProfileReport, date: string): Promise<Diagnostic[]> {
+  const nation = report.data?.nation;
+  if (typeof nation !== 'string' || !(NATIONS as readonly string[]).includes(nation)) return [];
+  const validation = report.data?.validation as { suppress?: unknown } | undefined;
+  if (Array.isArray(validation?.suppress) && validation.suppress.includes(DATA_OUT_OF_DATE)) return [];
+  const problem = dataAgeProblem(await dataFileFor(nation as Nation), date, { severity: 'warning' });
+  return problem ? [problem] : [];
+}
+
+/**
+ * Validate a profile with the checks that need the layers above it. `register: false` leaves the
+ * register to the caller: a build reads it anyway, and skips it when its bytes are unchanged. With a
+ * `date` (validate's), the age of the nation's regulatory data is checked too.
+ */
+export async function checkProfile(
+  file: string,
+  options: { register?: boolean; date?: string } = {},
+): Promise<ProfileReport> {
+  const report = await validateProfile(file, {
     // The template engine is loaded only when a profile lists policies.
     templateIds: async (packs) => {
       const { loadTemplates } = await import('../templates/packs.js');
@@ -42,4 +61,6 @@ export function checkProfile(file: string, options: { register?: boolean } = {})
       ...(options.register !== false ? (await loadRegister(registerPathFor(profile))).diagnostics : []),
     ],
   });
+  if (options.date === undefined) return report;
+  return { ...report, warnings: [...report.warnings, ...(await dataAgeWarnings(report, options.date))] };
 }

@@ -3,7 +3,12 @@
 export const PROFILE_SCHEMA_ID = 'https://keypolicy.dev/schemas/profile.schema.json';
 
 /** Codes of the warnings a profile may silence under `validation.suppress`. */
-export const SUPPRESSIBLE_WARNINGS = ['KP_ID_FORMAT', 'KP_EXAMPLE_VALUE', 'KP_NATION_MISMATCH'] as const;
+export const SUPPRESSIBLE_WARNINGS = [
+  'KP_ID_FORMAT',
+  'KP_EXAMPLE_VALUE',
+  'KP_NATION_MISMATCH',
+  'KP_DATA_OUT_OF_DATE',
+] as const;
 
 export const SERVICE_TYPES = ['supported-living', 'care-home', 'domiciliary'] as const;
 export const NATIONS = ['england', 'wales'] as const;

@@ -40,6 +40,11 @@ export const EXAMPLE_VALUES: readonly ExampleValue[] = [
     replaceWith: 'your registered manager’s name',
   },
   {
+    pointer: '/people/nominatedIndividual',
+    value: { firstName: 'Chris', lastName: 'Example' },
+    replaceWith: 'your nominated individual’s name',
+  },
+  {
     pointer: '/people/responsibleIndividual',
     value: { firstName: 'Sam', lastName: 'Example' },
     replaceWith: 'your Responsible Individual’s name',

@@ -36,7 +36,17 @@ export const DocumentControl = Type.Object(
       }),
     ),
     copyright: Type.Optional(text('Copyright line for the footer (default "© <organisation name>").')),
-    firstIssued: Type.Optional(isoDate('When this policy was first issued, before keypolicy managed it.')),
+    firstIssued: Type.Optional(
+      isoDate(
+        'When this policy was first issued, before keypolicy managed it; printed as "First issued" (default: the first approval keypolicy recorded).',
+      ),
+    ),
+    contents: Type.Optional(
+      Type.Boolean({
+        description:
+          'Print a contents page after the document control: `true` always, `false` never; by default, when the edition runs to more than three pages.',
+      }),
+    ),
   },
   { ...closed, default: {}, description: 'Document control: review cycle, owner, sign-off and footer.' },
 );

@@ -41,6 +41,10 @@ export function starterProfile(options: StarterOptions): Profile {
         }
       : {
           registeredManager: example('/people/registeredManager') as { firstName: string; lastName: string },
+          nominatedIndividual: example('/people/nominatedIndividual') as {
+            firstName: string;
+            lastName: string;
+          },
         },
     service: { type: options.service, nursing: false },
     terminology: { worker: options.term },
@@ -63,6 +67,7 @@ export function starterProfile(options: StarterOptions): Profile {
       relatedPolicies: [
         { title: 'Person-Centred Care Policy' },
         { title: 'Safeguarding Adults Policy' },
+        { title: 'Medication Policy' },
         { title: 'Complaints Policy' },
         { title: 'Equality, Diversity and Inclusion Policy' },
       ],

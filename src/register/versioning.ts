@@ -239,6 +239,10 @@ export function documentVersion(
 ): VersionInfo {
   if (!edition) throw new Error('documentVersion needs at least one recorded version');
   const approved = edition.approvedOn !== undefined;
+  const firstIssued = versions
+    .filter((v) => v.approvedOn !== undefined && compareVersions(v.version, edition.version) <= 0)
+    .map((v) => v.approvedOn as string)
+    .sort()[0];
   return {
     version: edition.version,
     status: approved ? 'approved' : 'draft',
@@ -248,6 +252,7 @@ export function documentVersion(
     approvals: edition.approvals,
     approverRoles: edition.approverRoles,
     history: historyRows(versions, edition),
+    ...(firstIssued ? { firstIssued } : {}),
   };
 }
 

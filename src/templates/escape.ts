@@ -4,13 +4,37 @@ import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import { makeSafe, parseMarkdown } from '../core/markdown.js';
 
-// CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start markup,
-// an entity, a raw HTML tag or (with GFM) an autolink (`:` in https://, `@` in e-mail addresses, `.` in www.).
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|<>&~:@=]/g;
+// Only what can start markup is escaped, so "Gofal (Wales)" stays as written in the `.md`.
+/** Can open inline markup anywhere: escapes, code, emphasis, links, raw HTML, strikethrough, table cells. */
+const INLINE_MARKUP = /[\\`*_[\]<~|]/g;
+/** An `&` that would read as an entity, with the `;` in the value or (at its end) from the template. */
+const ENTITY_START = /&(?=#[xX]?[\da-fA-F]*(?:;|$)|[A-Za-z][A-Za-z\d]*(?:;|$))/g;
+/**
+ * GFM autolink literals (GitHub and other renderers of the `.md`; keypolicy's own parser leaves them off):
+ * the `://` of a URL, the `.` of `www.`, and the `@` and first `.` of an e-mail address's domain.
+ */
+const AUTOLINK_LITERAL = /:(?=\/\/)|(?<=www)\.|@|(?<=@[\w-]*)\./gi;
+/**
+ * A value may land at the start of a line (a paragraph, a list item, a heading), where these start a
+ * heading, block quote, list, thematic break or setext underline. Four leading spaces would start a
+ * code block, so leading white space becomes one space.
+ */
+const BLOCK_START = /^( ?)(?:([#>+=-])|(\d{1,9})([.)])(?=\s|$))/;
+/** A run of `#` ending a heading line is its closing sequence and would be dropped. */
+const CLOSING_HASHES = /(^|\s)#(#*)$/;
 
 /** A value written into Markdown so that it renders exactly as written; line breaks become spaces. */
 export function escapeMarkdown(value: string): string {
-  return value.replace(/\r\n?|\n/g, ' ').replace(MARKDOWN_PUNCTUATION, '\\$&');
+  return value
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(INLINE_MARKUP, '\\$&')
+    .replace(ENTITY_START, '\\&')
+    .replace(AUTOLINK_LITERAL, '\\$&')
+    .replace(/^\s+/, ' ')
+    .replace(BLOCK_START, (_, space: string, mark?: string, digits?: string, delimiter?: string) =>
+      mark ? `${space}\\${mark}` : `${space}${digits}\\${delimiter}`,
+    )
+    .replace(CLOSING_HASHES, '$1\\#$2');
 }
 
 /** Handlebars' SafeString: trusted markup made by the template's own helpers. */

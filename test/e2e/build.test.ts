@@ -138,7 +138,7 @@ describe('keypolicy build', () => {
     expect(html).toContain('<img src="data:image/png;base64,');
     expect(html).not.toMatch(/<(script|link|iframe)\b/i);
     expect(html).not.toMatch(/(src|href)="(?!data:|https?:|mailto:|#)/);
-    expect(html).toMatch(/<h2>1 Purpose and aims<\/h2>/);
+    expect(html).toMatch(/<h2 id="section-1">1 Purpose and aims<\/h2>/);
     expect(html).toContain('<caption>Document control</caption>');
   });
 

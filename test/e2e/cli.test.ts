@@ -20,7 +20,7 @@ describe('keypolicy (the real binary)', () => {
   it('has complete help for the program and every command', () => {
     const main = keypolicy(['--help'], root);
     expect(main.status).toBe(0);
-    for (const command of ['init', 'validate', 'schema', 'templates']) {
+    for (const command of ['init', 'validate', 'check', 'schema', 'templates']) {
       expect(main.stdout).toContain(command);
       const help = keypolicy([command, '--help'], root);
       expect(help.status).toBe(0);
@@ -139,7 +139,7 @@ describe('keypolicy templates', () => {
       templates: { id: string; version: string; titles: string[]; nations: string[] }[];
     };
     expect(listing.templates.map((t) => [t.id, t.version, t.titles, t.nations])).toEqual([
-      ['key-worker-policy', '1.0.0', ['Key Worker Policy', 'Link Worker Policy'], ['england', 'wales']],
+      ['key-worker-policy', '1.1.0', ['Key Worker Policy', 'Link Worker Policy'], ['england', 'wales']],
       ['ours', '2.1.0', ['Our Key Worker Rota', 'Our Link Worker Rota'], ['wales']],
     ]);
   });

@@ -310,7 +310,7 @@ function readMarkdown(markdown: string): Pick<Output, 'text' | 'links' | 'proble
 }
 
 const HTML_TAGS = new Set(
-  'html head meta title style body div header img h1 h2 h3 h4 h5 h6 p span section table caption thead tbody tr th td main ul ol li strong em del code pre blockquote dl dt dd footer a br hr'.split(
+  'html head meta title style body div header img h1 h2 h3 h4 h5 h6 p span section table caption thead tbody tr th td main ul ol li strong em del code pre blockquote dl dt dd footer a br hr nav svg path'.split(
     ' ',
   ),
 );
@@ -356,7 +356,8 @@ function readHtml(
       // eslint-disable-next-line no-control-regex
       if (/^(javascript|vbscript|data:text)/i.test(decoded.replace(/[\s\u0000-\u001f]/g, '')))
         problems.push(`${attr}="${decoded.slice(0, 40)}" on <${name}>`);
-      if (name === 'a' && attr === 'href') links.push(decoded);
+      // The contents page's links to the document's own numbered headings are not links a value made.
+      if (name === 'a' && attr === 'href' && !/^#section(-\d+)+$/.test(decoded)) links.push(decoded);
     }
   }
   return { text: spaces(texts.join('')), links, problems, attributes };
@@ -469,7 +470,13 @@ async function readDocx(
     const xml = await part.async('string');
     text += `\n${docxText(xml)}`;
     for (const [, a, b] of xml.matchAll(/<w:instrText[^>]*>([^<]*)<\/w:instrText>|w:instr="([^"]*)"/g))
-      if (!/^\s*(PAGE|NUMPAGES)\b/.test(a ?? b ?? '')) problems.push(`field ${a ?? b}`);
+      // Page numbers, and the contents page's own table of contents and references to its headings.
+      if (
+        !/^\s*(PAGE|NUMPAGES)\b|^ TOC \\o &quot;1-2&quot; \\h \\z \\u $|^ PAGEREF _Toc_section(_\d+)+ \\h $/.test(
+          a ?? b ?? '',
+        )
+      )
+        problems.push(`field ${a ?? b}`);
   }
   const links: string[] = [];
   for (const rels of zip.file(/^word\/_rels\/.*\.rels$/)) {

@@ -2,6 +2,7 @@
 import {
   AlignmentType,
   BorderStyle,
+  Bookmark,
   ExternalHyperlink,
   HeadingLevel,
   Paragraph,
@@ -20,9 +21,8 @@ import type {
   Table as MdTable,
 } from 'mdast';
 import type { PolicyDocument } from '../../document/model.js';
-import { LABELS } from '../../document/labels.js';
 import { SAFE_LINK } from '../../core/markdown.js';
-import { logoRun } from './images.js';
+import { bookmarkName } from './contents.js';
 import { BULLET_REFERENCE, listIndent, orderedReference } from './numbering.js';
 import { CODE_SHADING, CODE_STYLE, CONTENT_WIDTH, MONO, QUOTE_STYLE, RULE } from './styles.js';
 import { gridTable } from './tables.js';
@@ -40,8 +40,10 @@ interface Marks {
 /** Where the body is being drawn: the document and what its lists have used so far. */
 export interface BodyContext {
   doc: PolicyDocument;
-  /** An SVG logo drawn as a PNG (see `logoRun`). */
-  logoRaster: Buffer | undefined;
+  /** The ids of the headings the contents page links to: each gets a bookmark. */
+  anchors: ReadonlySet<string>;
+  /** Set while the body's first heading must start a page (after the contents page). */
+  breakBefore?: { pending: boolean };
   /** The shallowest heading depth in the body: it becomes Heading 1. */
   top: number;
   /** Ordered-list `start` values used, each gets a numbering definition. */
@@ -62,9 +64,6 @@ const HEADINGS = [
   HeadingLevel.HEADING_5,
   HeadingLevel.HEADING_6,
 ] as const;
-
-/** Where the body places the logo (`![alt](keypolicy:logo)`): at most this size, in pixels. */
-const BODY_LOGO = { width: 240, height: 96 };
 
 /** Plain text of a node (for alt text and images without a renderer). */
 function plainText(node: {
@@ -116,10 +115,8 @@ function inline(
         break;
       }
       case 'image':
-        if (node.url === 'keypolicy:logo' && ctx.doc.logo) {
-          const alt = node.alt || LABELS.logoAlt(ctx.doc.organisation.name);
-          out.push(logoRun(ctx.doc.logo, BODY_LOGO, alt, ctx.logoRaster));
-        }
+        // The only image the model keeps is the logo (`keypolicy:logo`), and every page's header
+        // shows it already: drawn here too, page 1 would show it twice.
         break;
       default:
         // Nothing else comes from the model's parser; anything unforeseen keeps its text.
@@ -201,14 +198,28 @@ export function blocks(
     switch (node.type) {
       case 'heading': {
         const level = HEADINGS[Math.min(Math.max(node.depth - ctx.top, 0), HEADINGS.length - 1)];
-        out.push(new Paragraph({ heading: level, children: inline(node.children, ctx) }));
+        const id = node.data?.hProperties?.id;
+        const children = inline(node.children, ctx);
+        const pageBreakBefore = ctx.breakBefore?.pending === true;
+        if (ctx.breakBefore) ctx.breakBefore.pending = false;
+        out.push(
+          new Paragraph({
+            heading: level,
+            ...(pageBreakBefore ? { pageBreakBefore } : {}),
+            children:
+              typeof id === 'string' && ctx.anchors.has(id)
+                ? [new Bookmark({ id: bookmarkName(id), children })]
+                : children,
+          }),
+        );
         break;
       }
       case 'paragraph': {
+        // A paragraph of nothing but the logo (which the header shows) and spaces is left out.
         const logoOnly = node.children.every(
           (c) => (c.type === 'image' && c.url === 'keypolicy:logo') || (c.type === 'text' && !c.value.trim()),
         );
-        if (logoOnly && !ctx.doc.logo) break;
+        if (logoOnly) break;
         out.push(new Paragraph({ children: inline(node.children, ctx), ...placement(ctx) }));
         break;
       }

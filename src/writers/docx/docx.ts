@@ -1,8 +1,9 @@
 /**
- * Word output: the document model → a .docx with real Word headings, numbered lists, tables, a header
- * with the logo and a footer with "Page X of Y", then made reproducible (same model → same bytes).
+ * Word output: the document model → a .docx with real Word headings, numbered lists, tables, a contents
+ * page (a Word table of contents), a header with the logo (and a DRAFT watermark on drafts) and a footer
+ * with "Page X of Y", then made reproducible (same model → same bytes).
  */
-import { Document } from 'docx';
+import { Document, Paragraph } from 'docx';
 import type { PolicyDocument } from '../../document/model.js';
 import { blocks, type BodyContext } from './blocks.js';
 import { frontMatter } from './front-matter.js';
@@ -18,14 +19,22 @@ import { xmlSafe } from './xml-safe.js';
 function buildWordDocument(doc: PolicyDocument, logoRaster: Buffer | undefined): Document {
   const brand = brandOf(doc.brandColour);
   const depths = doc.body.children.filter((n) => n.type === 'heading').map((n) => n.depth);
+  // After a contents page the body starts a page of its own: its first heading breaks the page, or
+  // an empty paragraph does when the body starts with something else.
+  const contents = (doc.contents?.length ?? 0) > 0;
+  const startsWithHeading = doc.body.children[0]?.type === 'heading';
+  const breakBefore = { pending: contents && startsWithHeading };
   const ctx: BodyContext = {
     doc,
-    logoRaster,
+    anchors: new Set((doc.contents ?? []).map((entry) => entry.id)),
+    breakBefore,
     top: depths.length ? Math.min(...depths) : 1,
     starts: new Set([1]),
     nextInstance: 1,
   };
   const body = blocks(doc.body.children, ctx);
+  if (contents && !startsWithHeading)
+    body.unshift(new Paragraph({ pageBreakBefore: true, spacing: { before: 0, after: 0 } }));
   const title = xmlSafe(doc.metadata.title);
   return new Document({
     title,

@@ -1,8 +1,12 @@
-/** The top of a Word policy's first page: organisation, registrations, title, the draft mark and document control. */
+/**
+ * The top of a Word policy's first page: organisation, registrations, title, the draft mark, the
+ * organisation and document-control tables, then the contents page when the edition has one.
+ */
 import { BorderStyle, HeadingLevel, Paragraph, TextRun } from 'docx';
 import type { PolicyDocument } from '../../document/model.js';
 import { LABELS } from '../../document/labels.js';
 import type { Block } from './blocks.js';
+import { contentsPage } from './contents.js';
 import { DRAFT_RED, GREY } from './styles.js';
 import { controlTable } from './tables.js';
 import { xmlSafe } from './xml-safe.js';
@@ -51,5 +55,6 @@ export function frontMatter(doc: PolicyDocument, brand: string): Block[] {
   }
   out.push(...controlTable(doc));
   out.push(new Paragraph({ text: '', spacing: { after: 0 } }));
+  if (doc.contents && doc.contents.length > 0) out.push(...contentsPage(doc.contents));
   return out;
 }

@@ -1,6 +1,6 @@
 /**
- * The logo as a Word image run, in the header and wherever the body places it. An SVG logo carries a
- * PNG drawing of itself for readers without SVG support.
+ * The logo as a Word image run, for the header (the body never draws it: the header shows it on every
+ * page). An SVG logo carries a PNG drawing of itself for readers without SVG support.
  */
 import { ImageRun } from 'docx';
 import type { Logo } from '../../document/model.js';

@@ -89,9 +89,11 @@ export function normalizeDocx(parts: ReadonlyMap<string, string | Uint8Array>, d
   }
 
   // 3. Process-global counters: drawing ids (wp:docPr / pic:cNvPr) and bookmark ids, renumbered in
-  //    order of appearance across the parts, in part order.
+  //    order of appearance across the parts, in part order; and the random ids of VML shapes (the draft
+  //    watermark's `PowerPlusWaterMarkObject…`), numbered from 1 keeping the prefix Word looks for.
   const drawing = new Map<string, string>();
   const bookmark = new Map<string, string>();
+  const shape = new Map<string, string>();
   for (const name of names) {
     const xml = text.get(name);
     if (xml === undefined || !name.startsWith('word/')) continue;
@@ -99,6 +101,13 @@ export function normalizeDocx(parts: ReadonlyMap<string, string | Uint8Array>, d
       tag.replace(/\sid="([^"]*)"/, (_, value: string) => {
         if (!drawing.has(`${name}|${value}`)) drawing.set(`${name}|${value}`, String(drawing.size + 1));
         return ` id="${drawing.get(`${name}|${value}`)}"`;
+      }),
+    );
+    next = next.replace(/<v:shape\b[^>]*>/g, (tag) =>
+      tag.replace(/\sid="(PowerPlusWaterMarkObject)[^"]*"/, (whole: string, prefix: string) => {
+        const key = `${name}|${whole}`;
+        if (!shape.has(key)) shape.set(key, `${prefix}${shape.size + 1}`);
+        return ` id="${shape.get(key)}"`;
       }),
     );
     next = next.replace(/<w:bookmark(Start|End)\b[^>]*>/g, (tag) =>

@@ -32,6 +32,18 @@ export const brandOf = (colour: string): string => wordColour(brandColour(colour
 export const QUOTE_STYLE = 'KpQuote';
 export const CODE_STYLE = 'KpCode';
 export const CAPTION_STYLE = 'KpCaption';
+/** Word's built-in styles of the running header and footer, and of the contents page. */
+export const HEADER_STYLE = 'Header';
+export const FOOTER_STYLE = 'Footer';
+export const CONTENTS_HEADING_STYLE = 'TOCHeading';
+export const contentsStyle = (level: 1 | 2): string => `TOC${level}`;
+
+/** Text size of the running header and footer, in half-points: never below 8 pt (16). */
+export const HEADER_SIZE = 20;
+export const FOOTER_SIZE = 18;
+
+/** How far a subsection's contents entry is indented, in twentieths of a point (about 0.6 cm). */
+export const CONTENTS_INDENT = 340;
 
 /** The styles of a policy in its brand colour and language. */
 export function documentStyles(brand: string, lang: string): IStylesOptions {
@@ -77,6 +89,46 @@ export function documentStyles(brand: string, lang: string): IStylesOptions {
           spacing: { line: 240, lineRule: LineRuleType.AUTO, after: 120 },
           shading: CODE_SHADING,
         },
+      },
+      {
+        // Word's "header" and "footer", sized here so nothing in them (field results included) falls
+        // back to a smaller size in a reader that does not take the run's own.
+        id: HEADER_STYLE,
+        name: 'header',
+        basedOn: 'Normal',
+        run: { size: HEADER_SIZE },
+        paragraph: { spacing: { after: 0, line: 240, lineRule: LineRuleType.AUTO } },
+      },
+      {
+        id: FOOTER_STYLE,
+        name: 'footer',
+        basedOn: 'Normal',
+        run: { size: FOOTER_SIZE, color: GREY },
+        paragraph: { spacing: { after: 0, line: 240, lineRule: LineRuleType.AUTO } },
+      },
+      {
+        // Not a heading style, so the contents never lists its own heading.
+        id: CONTENTS_HEADING_STYLE,
+        name: 'TOC Heading',
+        basedOn: 'Normal',
+        next: 'Normal',
+        run: { font: FONT, size: 28, bold: true, color: brand },
+        paragraph: { spacing: { before: 0, after: 240 }, keepNext: true },
+      },
+      {
+        id: contentsStyle(1),
+        name: 'toc 1',
+        basedOn: 'Normal',
+        next: 'Normal',
+        run: { bold: true },
+        paragraph: { spacing: { before: 120, after: 40 } },
+      },
+      {
+        id: contentsStyle(2),
+        name: 'toc 2',
+        basedOn: 'Normal',
+        next: 'Normal',
+        paragraph: { indent: { left: CONTENTS_INDENT }, spacing: { before: 0, after: 40 } },
       },
       {
         id: CAPTION_STYLE,

@@ -72,19 +72,25 @@ const cellText = (text: string, bold = false, keepNext = false) =>
 const caption = (text: string) =>
   new Paragraph({ style: CAPTION_STYLE, keepNext: true, children: [new TextRun(text)] });
 
-/** The document-control table under the title: version, status, dates, owner and approvers. */
-export function controlTable(doc: PolicyDocument): Block[] {
+/** A captioned table of labelled rows, no header row: the organisation table and the document control. */
+function rowTable(title: string, rows: PolicyDocument['control']): Block[] {
   const widths = [Math.round(CONTENT_WIDTH * 0.32), CONTENT_WIDTH - Math.round(CONTENT_WIDTH * 0.32)];
   return [
-    caption(LABELS.control.caption),
+    caption(title),
     gridTable(
-      [
-        LABELS.control.columns.map((h) => cellText(h, true)),
-        ...doc.control.map((row) => [cellText(row.label, true), cellText(row.value)]),
-      ],
+      rows.map((row) => [cellText(row.label, true), cellText(row.value)]),
       widths,
-      true,
+      false,
     ),
+  ];
+}
+
+/** The organisation table, then the document-control table, under the title. */
+export function controlTable(doc: PolicyDocument): Block[] {
+  return [
+    ...rowTable(LABELS.identity.caption, doc.identity),
+    new Paragraph({ text: '', spacing: { after: 0 } }),
+    ...rowTable(LABELS.control.caption, doc.control),
   ];
 }
 

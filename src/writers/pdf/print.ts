@@ -1,11 +1,12 @@
 /** PDF output: the document's HTML printed by Chromium (A4, tagged, bookmarks), then made reproducible. */
 import { ExitCode, KeypolicyError } from '../../diagnostics/errors.js';
 import { VERSION } from '../../core/version.js';
-import type { Page } from 'puppeteer-core';
+import type { Page, PDFOptions } from 'puppeteer-core';
 import { ChromiumDied, type BrowserSession } from './session.js';
-import { footerLines, logoDataUri, renderHtml } from '../html/html.js';
+import { footerLines, logoDataUri, PAGE_MARGIN_MM, renderHtml } from '../html/html.js';
 import { imageSize } from '../../document/image-size.js';
 import { fitLine } from './text-width.js';
+import { measuringStyle, printWithContents } from './contents.js';
 import type { PolicyDocument } from '../../document/model.js';
 import { COLOURS, LABELS } from '../../document/labels.js';
 
@@ -27,7 +28,7 @@ function logoBox(doc: PolicyDocument): { width: number; height: number } | undef
 }
 
 /** Running header and footer text; 7 pt, one line per value (see `fitLine`). */
-const FONT_PT = 7;
+const FONT_PT = 8;
 const PAGE_TEXT = `font-family: "Liberation Sans", "DejaVu Sans", Arial, sans-serif; font-size: ${FONT_PT}pt; color: ${COLOURS.ink}; white-space: pre`;
 /** A4's 210 mm less two 18 mm margins, shared by the boxes on each edge. */
 const LINE_MM = 174;
@@ -183,27 +184,36 @@ function describe(error: unknown, doc: PolicyDocument): KeypolicyError {
   );
 }
 
+/** What Chromium is asked to print: A4 in the page style's margins, backgrounds, bookmarks and tags. */
+export const printOptions = (timeoutMs: number): PDFOptions => ({
+  format: 'A4',
+  // The page's own @page margins, which hold the running header and footer (its margin boxes).
+  margin: {
+    top: `${PAGE_MARGIN_MM.top}mm`,
+    bottom: `${PAGE_MARGIN_MM.bottom}mm`,
+    left: `${PAGE_MARGIN_MM.left}mm`,
+    right: `${PAGE_MARGIN_MM.right}mm`,
+  },
+  printBackground: true,
+  outline: true,
+  tagged: true,
+  // The page uses installed fonts only (no web fonts), so there is nothing to wait for.
+  waitForFonts: false,
+  timeout: timeoutMs,
+});
+
 async function printOn(
   page: Page,
   doc: PolicyDocument,
   timeoutMs: number,
   printing: () => void,
 ): Promise<Buffer> {
-  await page.setContent(renderHtml(doc, { pageStyle: pageStyle(doc) }), {
-    waitUntil: 'load',
-    timeout: timeoutMs,
-  });
-  const printed = page.pdf({
-    format: 'A4',
-    // The running header and footer (the page style's margin boxes) are drawn in these margins.
-    margin: { top: '24mm', bottom: '24mm', left: '18mm', right: '18mm' },
-    printBackground: true,
-    outline: true,
-    tagged: true,
-    // The page uses installed fonts only (no web fonts), so there is nothing to wait for.
-    waitForFonts: false,
-    timeout: timeoutMs,
-  });
-  printing();
-  return finalisePdf(await printed, doc);
+  const style = pageStyle(doc) + (doc.contents ? measuringStyle : '');
+  await page.setContent(renderHtml(doc, { pageStyle: style }), { waitUntil: 'load', timeout: timeoutMs });
+  const print = () => {
+    const printed = page.pdf(printOptions(timeoutMs));
+    printing();
+    return printed;
+  };
+  return finalisePdf(doc.contents ? await printWithContents(page, print) : await print(), doc);
 }

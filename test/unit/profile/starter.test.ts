@@ -26,7 +26,12 @@ describe('starterProfileYaml', () => {
     const expected =
       variant.nation === 'wales'
         ? ['registration.ciwServiceId', 'people.responsibleIndividual', 'people.manager']
-        : ['registration.cqcProviderId', 'registration.cqcLocationId', 'people.registeredManager'];
+        : [
+            'registration.cqcProviderId',
+            'registration.cqcLocationId',
+            'people.registeredManager',
+            'people.nominatedIndividual',
+          ];
     expect(report.warnings.map((d) => `${d.code} ${d.path}`)).toEqual(
       expected.map((p) => `KP_EXAMPLE_VALUE ${p}`),
     );

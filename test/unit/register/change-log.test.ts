@@ -135,10 +135,10 @@ describe('changeDetail: the audit detail the register keeps', () => {
       'Monthly',
     ]);
     expect(detail.sections.reworded).toEqual(['The support plan and its reviews', 'Training and competence']);
-    expect(changeDetail(eds.key!, { ...eds.key!, templateVersion: '1.1.0' }).template).toEqual({
+    expect(changeDetail(eds.key!, { ...eds.key!, templateVersion: '1.2.0' }).template).toEqual({
       id: 'key-worker-policy',
-      from: '1.0.0',
-      to: '1.1.0',
+      from: '1.1.0',
+      to: '1.2.0',
     });
   });
 
@@ -228,7 +228,7 @@ describe('plainSummary: the printed history, in plain English', () => {
     );
     expect(text).not.toContain('key-worker-policy');
     expect(
-      summary(eds.key!, { ...eds.key!, markdown: `${eds.key!.markdown}\nMore.\n`, templateVersion: '1.0.1' }),
+      summary(eds.key!, { ...eds.key!, markdown: `${eds.key!.markdown}\nMore.\n`, templateVersion: '1.1.1' }),
     ).toBe('Updated: Review of this policy.');
   });
 

@@ -172,8 +172,17 @@ describe('key worker policy: the 24 variants', () => {
       // Tenancy only for supported living.
       expect(/tenanc/i.test(text)).toBe(v.service === 'supported-living');
 
-      // No nursing or medication wording without nursing.
-      expect(text).not.toMatch(/medication|medicines|nursing team|registered nurses/i);
+      // Medicines support in every edition, pointing to the medication policy; no nursing without nursing.
+      expect(text).toContain('### Medicines\n');
+      expect(text).toMatch(/follows the Brynmor Care Ltd medication policy/);
+      expect(text).toMatch(/noticing any problem with their medicines/);
+      expect(text).not.toMatch(/nursing team|registered nurses/i);
+
+      // One voice: staff duties in the third person, never "you".
+      expect(text).not.toMatch(/\byou(r|rs|rself)?\b/i);
+
+      // The regulatory facts are dated.
+      expect(text).toMatch(/The law, regulation and guidance in this section are as at \d{1,2} \w+ \d{4}\./);
 
       // Wales supported living: no regulated "supported living" category.
       expect(text.includes('Wales has no regulated service called "supported living"')).toBe(
@@ -190,7 +199,15 @@ describe('key worker policy: the 24 variants', () => {
           'Each ' + (v.term === 'key' ? 'key' : 'link') + ' worker is responsible to the registered manager',
         );
         expect(text).toContain('Care Certificate (Skills for Care, 16 standards)');
-        expect(text).toMatch(/As at 31 December 2025, the CQC single assessment framework/);
+        expect(text).toContain('are as at 1 December 2026.');
+        expect(text).toMatch(/maps the (key|link) worker role to the CQC single assessment framework/);
+        expect(text).toContain(
+          'On 24 March 2026, the CQC published draft sector-specific assessment frameworks (adult social care among four sectors) for consultation, which closed on 12 June 2026.',
+        );
+        expect(text).toContain('- replaces the 34 quality statements with 24 key lines of enquiry (KLOEs)');
+        // Whether a final framework is published, or from when it applies, is not verified: never claimed.
+        expect(text).not.toMatch(/final framework|comes? into force|takes effect|from \d{1,2} \w+ 2027/i);
+        expect(text).not.toMatch(/October|31 December 2025/);
       } else {
         expect(text).toMatch(
           /is responsible to the manager, and through the manager to the responsible individual/,
@@ -235,7 +252,7 @@ describe('key worker policy: service-specific wording', () => {
   it('gives domiciliary care visiting wording, not care home or shift wording', async () => {
     const { text } = await render(profile('england', 'domiciliary', 'key', false));
     expect(text).toContain('at or before their first visit');
-    expect(text).toContain('Before visiting, read the notes from the visits');
+    expect(text).toContain('Before each visit, reading the notes from the visits');
     expect(text).not.toMatch(/life of the home|moving around|on each shift|night team|admission/i);
     expect(text).toMatch(/where night visits are part of their care, at night/);
   });
@@ -258,18 +275,20 @@ describe('key worker policy: service-specific wording', () => {
     expect(text).toContain('one from the day team and one from the night team');
   });
 
-  it('mentions medication with the nursing team only when the service provides nursing', async () => {
+  it('gives the nursing team’s part in medicines only when the service provides nursing', async () => {
     for (const nation of NATIONS) {
       const nursing = await render(
         profile(nation, 'care-home', 'key', false, (d) => {
           d.service.nursing = true;
         }),
       );
-      expect(nursing.text).toMatch(/working with the nursing team so that the .+ receives their medication/);
+      expect(nursing.text).toContain('Registered nurses keep clinical responsibility for medication.');
+      expect(nursing.text).toMatch(/works with the nursing team so that the .+ receives their medication/);
       expect(nursing.text).toContain('managers, senior staff and the nursing team');
       expect(nursing.text).not.toContain('district nurses');
       const without = await render(profile(nation, 'care-home', 'key', false));
-      expect(without.text).not.toMatch(/medication|nursing team/);
+      expect(without.text).toMatch(/key worker's part is:\n\n- supporting the .+ with their medicines/);
+      expect(without.text).not.toMatch(/nursing team|registered nurses|clinical responsibility/i);
       expect(without.text).toContain('district nurses');
     }
   });
@@ -317,9 +336,9 @@ describe('key worker policy: profile settings', () => {
     );
     const practice = text.slice(text.indexOf('### Daily'), text.indexOf('## Training'));
     expect(practice).toContain('### Daily\n\n- Say good morning to the resident in person\n\n### Weekly');
-    expect(practice).not.toContain('Spend dedicated time');
-    expect(practice).toContain('Check progress on any health appointments');
-    expect(practice).toContain('Hold a planned one-to-one conversation');
+    expect(practice).not.toContain('Spending dedicated time');
+    expect(practice).toContain('Checking progress on any health appointments');
+    expect(practice).toContain('Holding a planned one-to-one conversation');
   });
 
   it('describes each way of choosing, and only the allocation criteria chosen', async () => {
@@ -419,6 +438,13 @@ describe('key worker policy: profile settings', () => {
     );
     expect(markdown).toContain('\\*Star\\* Care \\[Ltd\\]');
     expect(markdown).not.toMatch(/(^|[^\\])\*Star/);
+    // Punctuation that starts no markup is left as written.
+    const plain = await render(
+      profile('wales', 'care-home', 'key', false, (d) => {
+        d.organisation = { name: 'Gofal (Wales) Ltd.' };
+      }),
+    );
+    expect(plain.markdown).toContain('At Gofal (Wales) Ltd., ');
   });
 });
 
@@ -644,7 +670,7 @@ const SEED_CARE_HOME_WALES: [string, RegExp][] = [
   ],
   [
     'medication with the nursing team',
-    /working with the nursing team so that the resident receives their medication as prescribed/,
+    /works with the nursing team so that the resident receives their medication as prescribed/,
   ],
   [
     'daily living while respecting independence',
@@ -672,25 +698,28 @@ const SEED_CARE_HOME_WALES: [string, RegExp][] = [
     'training refreshed annually and reviewed in supervision',
     /Training is refreshed every year\. .* discussed in supervision/,
   ],
-  ['daily: dedicated time', /### Daily\n\n- Spend dedicated time with the resident/],
+  ['daily: dedicated time', /### Daily\n\n- Spending dedicated time with the resident/],
   ['daily: personal care, mobility and diet', /personal care, moving around, and eating and drinking/],
-  ['daily: reassurance and social engagement', /Offer reassurance and encourage them to join in activities/],
+  [
+    'daily: reassurance and social engagement',
+    /Offering reassurance and encouraging them to join in activities/,
+  ],
   [
     'weekly: review and update the plan',
-    /### Weekly\n\n- Review the personal plan against your observations/,
+    /### Weekly\n\n- Reviewing the personal plan against what the key worker has observed/,
   ],
   ['weekly: healthcare interventions', /physiotherapy or speech and language therapy/],
   [
     'weekly: activities, accompanied',
-    /Arrange, and where possible go with the resident to, social or recreational activities/,
+    /Arranging, and where possible going with the resident to, social or recreational activities/,
   ],
   [
     'monthly: formal discussion about care and satisfaction',
-    /### Monthly\n\n- Hold a planned one-to-one conversation .* how satisfied they are/,
+    /### Monthly\n\n- Holding a planned one-to-one conversation .* how satisfied they are/,
   ],
   [
     'monthly: family updates and concerns',
-    /contact their family or representative to share news and listen to any concerns/,
+    /contacting their family or representative to share news and listen to any concerns/,
   ],
   ['monthly: accurate documentation', /records of the resident are accurate and up to date/],
   [

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -159,17 +159,35 @@ const which = (name: string) =>
     .map((dir) => path.join(dir, name))
     .find((file) => existsSync(file));
 
+/**
+ * The share of a page's pixels (a binary PPM from pdftoppm) in the draft watermark's colour: the draft
+ * red made pale by transparency. Text, even red text, is dark: only the watermark is this pale pink.
+ */
+function palePinkShare(ppm: Buffer): number {
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.toString('latin1', 0, 40));
+  if (!header) throw new Error('not a binary PPM');
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = ppm.subarray(header[0].length);
+  let pink = 0;
+  for (let i = 0; i + 2 < pixels.length; i += 3) {
+    const [r, g, b] = [pixels[i]!, pixels[i + 1]!, pixels[i + 2]!];
+    if (r >= 225 && g >= 170 && g <= 235 && b >= 170 && b <= 235 && r - g >= 15) pink++;
+  }
+  return pink / (width * height);
+}
+
 describe('LibreOffice round trip', () => {
   const soffice = which('soffice');
   const pdftotext = which('pdftotext');
-  const available = Boolean(soffice && pdftotext);
+  const pdftoppm = which('pdftoppm');
+  const available = Boolean(soffice && pdftotext && pdftoppm);
 
   it.runIf(available || process.env.CI)(
-    'opens in LibreOffice and prints title, organisation, numbered headings and page numbers',
+    'opens in LibreOffice and prints title, organisation, numbered headings, page numbers, contents and watermark',
     async () => {
-      if (!soffice || !pdftotext) {
+      if (!soffice || !pdftotext || !pdftoppm) {
         throw new Error(
-          'LibreOffice (soffice) and pdftotext are required for this test in CI: apt-get install libreoffice-writer-nogui poppler-utils',
+          'LibreOffice (soffice), pdftotext and pdftoppm are required for this test in CI: apt-get install libreoffice-writer-nogui poppler-utils',
         );
       }
       const dir = tempDir();
@@ -202,6 +220,20 @@ describe('LibreOffice round trip', () => {
       expect(text).toMatch(/Page 1 of \d+/);
       expect(text).toContain('DRAFT');
       expect(text).toContain('Odd & < > " \' end');
+      // The contents page: a page of its own after the first, every entry on it, then the body.
+      const pages = stdout.split('\f').map((page) => page.replace(/\s+/g, ' '));
+      const contentsPage = pages.findIndex((page) => / Contents 1 /.test(` ${page}`));
+      expect(contentsPage).toBeGreaterThan(0);
+      const entries = doc.contents!;
+      expect(entries.length).toBeGreaterThan(3);
+      for (const entry of entries) expect(pages[contentsPage]).toContain(`${entry.number} ${entry.text}`);
+      expect(pages[contentsPage + 1]).toContain(`${entries[0]!.number} ${entries[0]!.text}`);
+      // The watermark is drawn (as a shape, not text): pale red over a good part of every page.
+      await run(pdftoppm, ['-r', '20', path.join(dir, 'policy.pdf'), path.join(dir, 'page')]);
+      const rasters = readdirSync(dir).filter((f) => /^page-\d+\.ppm$/.test(f));
+      expect(rasters.length).toBe(pages.filter((page) => page.trim()).length);
+      for (const file of rasters)
+        expect(palePinkShare(readFileSync(path.join(dir, file))), file).toBeGreaterThan(0.02);
     },
     90_000,
   );

@@ -3,8 +3,10 @@ import { Command, CommanderError, Option } from 'commander';
 import {
   dateOption,
   formatOption,
+  graceDaysOption,
   jsonOption,
   outOption,
+  peopleOption,
   policiesOption,
   policyOption,
   profilesArgument,
@@ -19,6 +21,7 @@ import type { StandingFlags } from '../commands/standing-command.js';
 import type { BuildFlags } from '../commands/build.js';
 import type { StatusFlags } from '../commands/status.js';
 import { handleInterrupts } from '../core/interrupt.js';
+import { registerStaffCommands } from '../commands/staff-commands.js';
 import { colours, processIo, type Io } from './io.js';
 
 function program(io: Io, setExit: (code: ExitCode) => void): Command {
@@ -232,15 +235,18 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
     .argument('[profile...]', 'profile files (default: ./keypolicy.yaml)')
     .option('--as-of <YYYY-MM-DD>', 'answer for another day, including which version was in force then')
     .option('--due-soon-days <n>', 'how many days before a review counts as due soon', '30')
+    .addOption(graceDaysOption())
+    .addOption(peopleOption())
     .option(
       '--fail-on <flags>',
-      'exit 1 when any policy has one of these flags: overdue, due-soon, unapproved, stale',
+      'exit 1 when any policy has one of these flags: overdue, due-soon, unapproved, stale, unacknowledged',
     )
     .addOption(jsonOption())
     .addHelpText(
       'after',
       '\nFlags: overdue (the version in force is past its review date), due-soon, unapproved (a draft is pending or\n' +
-        'nothing was ever approved), stale (the profile or templates changed since the last recorded build).\n\n' +
+        'nothing was ever approved), stale (the profile or templates changed since the last recorded build),\n' +
+        'unacknowledged (staff on the list have not read the version in force after --grace-days).\n\n' +
         'Example:\n  keypolicy status clients/*.yaml --fail-on overdue,unapproved',
     )
     .action(async (profiles: string[], options: Omit<StatusFlags, 'profiles'>) => {
@@ -306,6 +312,7 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       setExit(await runSchema(options, io));
     });
 
+  registerStaffCommands(cli, io, setExit);
   return cli;
 }
 

@@ -75,3 +75,17 @@ export const profilesArgument = () =>
     '[profile...]',
     'profile files, folders or globs such as "clients/*.yaml" (default: ./keypolicy.yaml)',
   );
+
+/** `--grace-days N`: days staff have to read a version in force before `status` flags it unacknowledged. */
+export const graceDaysOption = () =>
+  new Option(
+    '--grace-days <n>',
+    'days staff have to read a version in force before it is flagged unacknowledged',
+  ).default('28');
+
+/** `--people`: name the people in `status --json` (who has read each version, who has not). */
+export const peopleOption = () =>
+  new Option(
+    '--people',
+    'with --json, list who has and has not read each version (names are left out otherwise)',
+  );

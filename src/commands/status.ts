@@ -1,4 +1,4 @@
-/** `keypolicy status [PROFILE|DIR|GLOB...] [--as-of D] [--due-soon-days N] [--fail-on …] [--json]` */
+/** `keypolicy status [PROFILE|DIR|GLOB...] [--as-of D] [--due-soon-days N] [--grace-days N] [--people] [--fail-on …] [--json]` */
 import { colours, type Io } from '../cli/io.js';
 import { diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
 import { expandProfileInputs, skippedNotes } from '../pipeline/inputs.js';
@@ -12,6 +12,7 @@ import {
   type StatusFlag as Flag,
 } from '../register/status.js';
 import { loadProfileState, type ProfileState } from '../pipeline/profile-state.js';
+import { readerRoles, requiredReaders } from '../profile/staff.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
 export interface StatusFlags {
@@ -19,6 +20,10 @@ export interface StatusFlags {
   asOf?: string;
   dueSoonDays?: string;
   failOn?: string;
+  /** Days a version may be in force before staff who have not read it flag it `unacknowledged`. */
+  graceDays?: string;
+  /** Name the people in `--json` (who has read each version, who has not). */
+  people?: boolean;
   json?: boolean;
 }
 
@@ -44,9 +49,28 @@ function parseDueSoonDays(value: string | undefined): number {
   return days;
 }
 
+/** Days of grace before unread staff flag a version: a whole number up to ten years (default 28). */
+function parseGraceDays(value: string | undefined): number {
+  const days = /^\d{1,4}$/.test(value ?? '28') ? Number(value ?? 28) : NaN;
+  if (!Number.isInteger(days) || days > 3660)
+    throw usage(`--grace-days takes a whole number of days from 0 to 3660; you wrote \`${value ?? ''}\`.`);
+  return days;
+}
+
+/** A policy's status for JSON: the people named only when asked for. */
+function policyJson(p: PolicyStatus, people: boolean) {
+  if (!p.reading) return p;
+  const { missing, acknowledgedBy, ...counts } = p.reading;
+  return {
+    ...p,
+    reading: people ? { ...counts, missing, acknowledgedBy } : { ...counts, missing: missing.length },
+  };
+}
+
 export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
   const asOf = commandDate(flags.asOf, '--as-of', io.env);
   const dueSoonDays = parseDueSoonDays(flags.dueSoonDays);
+  const graceDays = parseGraceDays(flags.graceDays);
   const failOn = parseFailOn(flags.failOn);
   const inputs = await expandProfileInputs(
     flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE],
@@ -64,6 +88,7 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
       ? [...new Set([...Object.keys(state.register.policies), ...state.current.map((p) => p.id)])].sort()
       : [];
     const organisation = state.profile?.data.organisation.name ?? null;
+    const staff = state.profile?.staff?.people;
     results.push({
       state,
       organisation,
@@ -71,7 +96,20 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
         policyStatus(
           state.register?.policies[id]?.versions ?? [],
           state.current.find((p) => p.id === id),
-          { id, asOf, dueSoonDays },
+          {
+            id,
+            asOf,
+            dueSoonDays,
+            ...(staff && state.profile
+              ? {
+                  staff: {
+                    readers: requiredReaders(staff, readerRoles(state.profile.data, id)),
+                    acknowledgements: state.acknowledgements[id] ?? [],
+                    graceDays,
+                  },
+                }
+              : {}),
+          },
         ),
       ),
     });
@@ -84,13 +122,14 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
     const document = {
       asOf,
       dueSoonDays,
+      graceDays,
       failOn,
       ok: !failed,
       notes,
       profiles: results.map(({ state, organisation, policies }) => ({
         profile: shownPath(state.file, io.cwd),
         organisation,
-        policies,
+        policies: policies.map((p) => policyJson(p, flags.people === true)),
         errors: state.diagnostics.map((d) => diagnosticJson(d, io.cwd)),
         warnings: state.warnings.map((d) => diagnosticJson(d, io.cwd)),
       })),
@@ -120,6 +159,8 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
       (a, b) =>
         a.rank - b.rank || a.who.localeCompare(b.who) || (a.p?.title ?? '').localeCompare(b.p?.title ?? ''),
     );
+  // The staff column only when some profile keeps a staff list: a table without one reads as before.
+  const reads = rows.some((r) => r.p?.reading);
   const table = rows.map(({ who, p, broken }) => {
     if (!p)
       return [
@@ -128,6 +169,7 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
         '',
         '',
         '',
+        ...(reads ? [''] : []),
         '',
       ];
     const inForce = p.withdrawn
@@ -141,10 +183,19 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
       inForce,
       p.inForce ? formatUkDate(p.inForce.nextReviewDate) : '',
       p.pending ? `${p.pending.version} of ${formatUkDate(p.pending.date)}` : '',
+      ...(reads ? [readCell(p)] : []),
       p.flags.join(', '),
     ];
   });
-  const heading = ['Organisation', 'Policy', 'In force', 'Next review', 'Draft pending', 'Flags'];
+  const heading = [
+    'Organisation',
+    'Policy',
+    'In force',
+    'Next review',
+    'Draft pending',
+    ...(reads ? ['Read by staff'] : []),
+    'Flags',
+  ];
   const widths = heading.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -161,5 +212,17 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
   }
   for (const { p, who } of rows)
     for (const note of p?.notes ?? []) io.stdout.write(`${c.dim(`note: ${who}, ${p?.title}: ${note}`)}\n`);
+  for (const { p, who } of rows)
+    if (p?.reading && p.reading.missing.length > 0)
+      io.stdout.write(
+        `${who}, ${p.title} ${p.reading.version}: not yet read by ${p.reading.missing.join(', ')}\n`,
+      );
   return failed ? ExitCode.Invalid : ExitCode.Success;
+}
+
+/** "14 of 17 (12 days)": acknowledged of required, and days since the version came into force. */
+function readCell(p: PolicyStatus): string {
+  const r = p.reading;
+  if (!r) return '';
+  return `${r.acknowledged} of ${r.required} (${r.daysInForce} day${r.daysInForce === 1 ? '' : 's'} in force)`;
 }

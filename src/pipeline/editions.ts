@@ -80,6 +80,9 @@ async function renderFormat(
   }
 }
 
+/** A read-and-sign sheet is `in-force/<file>-read-and-sign.<ext>`, beside the edition it is for. */
+export const SHEET_SUFFIX = '-read-and-sign';
+
 /** Where an edition's copies go in the organisation's folder (paths relative to it, `/`-separated). */
 export type Placement = 'latest' | 'in-force' | 'archive';
 
@@ -159,7 +162,9 @@ export function isCurrentEntry(entry: ManifestFile, current: CurrentEditions): b
   if (entry.file.startsWith('in-force/'))
     return (
       inForce !== undefined &&
-      entry.file === `in-force/${inForce.name}.${entry.format}` &&
+      // The edition, or its read-and-sign sheet (keypolicy sheet), while that version is in force.
+      (entry.file === `in-force/${inForce.name}.${entry.format}` ||
+        entry.file === `in-force/${inForce.name}${SHEET_SUFFIX}.${entry.format}`) &&
       entry.version === inForce.version
     );
   return (

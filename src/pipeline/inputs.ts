@@ -1,7 +1,8 @@
 /** Which profile files a command was given: paths, folders and globs, with registers set aside. */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { KeypolicyError } from '../diagnostics/errors.js';
 
 export interface ProfileInputs {
@@ -60,9 +61,11 @@ export async function expandProfileInputs(inputs: readonly string[], cwd: string
       barren.push(emptyInput(input, info?.isDirectory() === true, matched.length));
   }
   const unique = [...new Set(found.map((f) => path.normalize(f)))];
-  const files = unique.filter((f) => !notAProfile(f));
+  const staffFiles = await staffListsNamed(unique.filter((f) => !notAProfile(f)));
+  const why = (file: string) => notAProfile(file) ?? staffFiles.get(file);
+  const files = unique.filter((f) => !why(f));
   const skipped = unique.flatMap((file) => {
-    const reason = notAProfile(file);
+    const reason = why(file);
     return reason ? [{ file, reason }] : [];
   });
   if (barren.length > 0 || (files.length === 0 && inputs.length > 0)) {
@@ -81,6 +84,39 @@ export async function expandProfileInputs(inputs: readonly string[], cwd: string
     });
   }
   return { files, skipped };
+}
+
+/** Profiles larger than this are not read for a `staff:` file name (no real profile comes near it). */
+const STAFF_SCAN_LIMIT = 1024 * 1024;
+
+/**
+ * The staff lists the profiles among `files` name (`staff: staff.yaml`), with why each is not a profile:
+ * a folder holding a profile and its staff file takes only the profile.
+ */
+async function staffListsNamed(files: readonly string[]): Promise<Map<string, string>> {
+  const named = new Map<string, string>();
+  for (const file of files) {
+    // Only regular files of a profile's size are read here: a named pipe would wait for a writer, and
+    // anything else is reported when the profile itself is loaded.
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile() || info.size > STAFF_SCAN_LIMIT) continue;
+    const text = await readFile(file, 'utf8').catch(() => '');
+    // Parsed only when a top-level `staff:` key is there: most profiles keep no staff file.
+    if (!/^staff\s*:/m.test(text)) continue;
+    let data: unknown;
+    try {
+      data = parse(text);
+    } catch {
+      continue; // reported when the profile itself is validated
+    }
+    const staff = (data as { staff?: unknown } | null)?.staff;
+    if (typeof staff === 'string')
+      named.set(
+        path.normalize(path.resolve(path.dirname(file), staff)),
+        `a staff list that ${path.basename(file)} names, not a profile`,
+      );
+  }
+  return named;
 }
 
 /** Why a folder or glob gave no profile, in words naming it as it was typed. */

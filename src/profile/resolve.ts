@@ -6,6 +6,7 @@ import { PACKAGE_ROOT } from '../core/version.js';
 import type { PlainObject } from './load.js';
 import type { Profile } from './schema.js';
 import { rootSchema, type SchemaNode } from './schema-lookup.js';
+import type { StaffList } from './staff.js';
 
 type Nation = Profile['nation'];
 type ServiceType = Profile['service']['type'];
@@ -58,6 +59,8 @@ export interface ResolvedProfile {
   logo?: string;
   /** Absolute paths of the profile's template packs, in order. */
   templatePacks: string[];
+  /** Who must read its policies (`staff:`), kept apart from `data`: staff never reach a template. */
+  staff?: StaffList;
 }
 
 /** The default word for the people a service supports, singular and plural, by nation and service type. */
@@ -147,8 +150,11 @@ export function resolveProfile(
   file: string,
   merged: PlainObject,
   folderOf: (pointer: string) => string,
+  staff?: StaffList,
 ): ResolvedProfile {
-  const data = withDefaults(rootSchema(), merged) as Profile & PlainObject;
+  // The staff list is not the organisation's facts: no template, change log or fingerprint of the words sees it.
+  const facts = Object.fromEntries(Object.entries(merged).filter(([key]) => key !== 'staff'));
+  const data = withDefaults(rootSchema(), facts) as Profile & PlainObject;
   const nation = data.nation;
   const serviceType = data.service.type;
   const terminology = data.terminology ?? {};
@@ -192,6 +198,7 @@ export function resolveProfile(
     templatePacks: (data.templates ?? []).map((pack, index) =>
       path.resolve(folderOf(`/templates/${index}`), pack),
     ),
+    ...(staff ? { staff } : {}),
   };
   return deepFreeze(resolved);
 }

@@ -62,6 +62,11 @@ export const PolicyEntry = Type.Object(
       Type.Integer({ minimum: 1, maximum: 36, description: 'Months between reviews for this policy only.' }),
     ),
     approvers: Type.Optional(roles('Approver roles for this policy only.')),
+    readers: Type.Optional(
+      roles(
+        'The staff roles that must read and acknowledge this policy, matched ignoring case (default: everyone on the staff list).',
+      ),
+    ),
   },
   { ...closed, description: 'A policy to build, with overrides.' },
 );

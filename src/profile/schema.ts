@@ -12,6 +12,7 @@ import { DocumentControl, PolicyEntry } from './schema-document-control.js';
 import { closed, stringEnum, text, textList } from './schema-fields.js';
 import { KeyWorking } from './schema-key-working.js';
 import { Organisation, People, Registration, Service, Terminology } from './schema-organisation.js';
+import { Staff } from './schema-staff.js';
 
 export const ProfileSchema = Type.Object(
   {
@@ -55,6 +56,7 @@ export const ProfileSchema = Type.Object(
         'Extra template pack folders, relative to this profile, used by every command in addition to the built-in pack.',
       ),
     ),
+    staff: Type.Optional(Staff),
     output: Type.Optional(
       Type.Object(
         {

@@ -121,5 +121,14 @@ export function starterProfileYaml(options: StarterOptions, schemaRef: string): 
     ` yaml-language-server: $schema=${schemaRef}\n` +
     ' keypolicy organisation profile. Edit the values, then run `keypolicy validate`.\n' +
     ' Values marked by `validate` as examples (registration numbers, people) must be replaced before approval.';
+  // Left commented out: the staff who must read each policy are the provider's to list, never examples.
+  document.comment =
+    ' Who must read and acknowledge each policy in force (`keypolicy acknowledge`, `keypolicy sheet`,\n' +
+    ' `keypolicy status`): a list here, or a staff.csv / staff.yaml file beside this profile. Staff are never\n' +
+    ' printed in a policy.\n' +
+    ' staff:\n' +
+    '   - { name: Amy Pond, role: Support Worker, id: "1042" }\n' +
+    '   - { name: Ben Okafor, role: Senior Support Worker }\n' +
+    ' or: staff: staff.csv   (columns name,role,id)';
   return document.toString({ lineWidth: 0 });
 }

@@ -6,6 +6,7 @@ import type { PlainObject } from './load.js';
 import { resolveProfile, type ResolvedProfile } from './resolve.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { checkSemantics } from './semantic-check.js';
+import { inlineStaff, loadStaffFile, type StaffList } from './staff.js';
 import type { DiagnosticInit } from '../diagnostics/source.js';
 
 export interface ProfileReport {
@@ -82,6 +83,19 @@ async function checkPolicyIds(
   });
 }
 
+/** The staff list, inline or in the file `staff:` names (relative to the file that names it). */
+async function readStaff(
+  merged: MergedProfile,
+  file: string,
+): Promise<{ staff?: StaffList; diagnostics: Diagnostic[] }> {
+  const value = merged.data.staff;
+  if (Array.isArray(value)) return inlineStaff(file, value, (init) => locate(merged, init));
+  if (typeof value !== 'string') return { diagnostics: [] };
+  return loadStaffFile(path.resolve(folderOf(merged)('/staff'), value), (message, hint) =>
+    locate(merged, { code: 'KP_STAFF_FILE', pointer: '/staff', message, hint }),
+  );
+}
+
 /**
  * Validate one profile and report every problem at once, with the checks the layers above pass in.
  * Never throws for bad input.
@@ -91,6 +105,7 @@ export async function validateProfile(file: string, checks: ProfileChecks = {}):
   const { merged, diagnostics } = await loadMergedProfile(absolute);
   const found = [...diagnostics];
   let abstract = false;
+  let staff: StaffList | undefined;
   if (merged) {
     abstract = merged.data.abstract === true;
     const wrote = (pointer: string, value: unknown) => {
@@ -105,6 +120,11 @@ export async function validateProfile(file: string, checks: ProfileChecks = {}):
       })),
     ];
     found.push(...findings.map((f) => locate(merged, f)));
+    if (!findings.some((f) => f.pointer === '/staff' || f.pointer.startsWith('/staff/'))) {
+      const read = await readStaff(merged, absolute);
+      staff = read.staff;
+      found.push(...read.diagnostics);
+    }
     if (checks.templateIds)
       found.push(
         ...(await checkPolicyIds(merged, findings, checks.templateIds)).map((f) => locate(merged, f)),
@@ -121,6 +141,6 @@ export async function validateProfile(file: string, checks: ProfileChecks = {}):
     ...(merged ? { data: merged.data } : {}),
     abstract,
     chain: merged ? merged.chain.map((source) => source.file) : [absolute],
-    ...(buildable ? { resolved: resolveProfile(absolute, merged.data, folderOf(merged)) } : {}),
+    ...(buildable ? { resolved: resolveProfile(absolute, merged.data, folderOf(merged), staff) } : {}),
   };
 }

@@ -7,7 +7,13 @@ import type { Diagnostic } from '../diagnostics/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { loadYamlFile } from '../profile/load.js';
 import { checkAgainstSchema } from '../profile/schema-check.js';
-import { READABLE_REGISTER_FORMATS, REGISTER_FORMAT, type Register, type RegisterVersion } from './schema.js';
+import {
+  ACKNOWLEDGED_FORMAT,
+  READABLE_REGISTER_FORMATS,
+  REGISTER_FORMAT,
+  type Register,
+  type RegisterVersion,
+} from './schema.js';
 
 /** `NAME.yaml` → `NAME.register.yaml`, beside it. */
 export function registerPathFor(profileFile: string): string {
@@ -54,7 +60,7 @@ export async function loadRegister(file: string): Promise<LoadedRegister> {
     const diagnostic = source.diagnostic({
       code: 'KP_REGISTER_FORMAT',
       pointer: '/registerVersion',
-      message: `This register was written in format ${format}, by a newer keypolicy; this keypolicy reads formats ${READABLE_REGISTER_FORMATS.join(' and ')}.`,
+      message: `This register was written in format ${format}, by a newer keypolicy; this keypolicy reads formats ${READABLE_REGISTER_FORMATS.slice(0, -1).join(', ')} and ${READABLE_REGISTER_FORMATS.at(-1) ?? ''}.`,
       hint: 'Upgrade keypolicy to read it. It has not been changed.',
     });
     return { diagnostics: [diagnostic], warnings: [] };
@@ -117,7 +123,7 @@ function registerYaml(register: Register): string {
   const document = new Document(register);
   document.commentBefore =
     ' keypolicy register: every recorded version of each policy, with its change log and sign-off.\n' +
-    ' Written by keypolicy (build, approve, review, withdraw); keep it in version control beside the profile,\n' +
+    ' Written by keypolicy (build, approve, review, withdraw, acknowledge); keep it in version control beside the profile,\n' +
     ' with the snapshots in the folder of the same name.';
   return document.toString({ lineWidth: 0, blockQuote: 'literal' });
 }
@@ -142,8 +148,12 @@ function chain(register: Register): void {
 
 /** The register's text, its entries chained by hash. */
 export function registerText(register: Register): string {
-  // An older format is upgraded when it is next written.
-  register.registerVersion = REGISTER_FORMAT;
+  // An older format is upgraded when it is next written; one with acknowledgements is format 3, so a
+  // keypolicy that would drop them refuses it instead.
+  const acknowledged = Object.values(register.policies).some((p) =>
+    p.versions.some((v) => v.acknowledgements !== undefined),
+  );
+  register.registerVersion = acknowledged ? ACKNOWLEDGED_FORMAT : REGISTER_FORMAT;
   chain(register);
   return registerYaml(register);
 }

@@ -80,6 +80,24 @@ const Changes = Type.Object(
   },
 );
 
+const Acknowledged = Type.Object(
+  {
+    count: Type.Integer({
+      minimum: 1,
+      description: 'How many acknowledgements of this version are recorded.',
+    }),
+    head: sha256(
+      'The hash of the last acknowledgement in NAME.register/<policy>/<version>.acknowledgements.yaml, which chains them all.',
+    ),
+    latest: date('The latest date an acknowledgement was recorded on.'),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Staff acknowledgements of this version, kept beside the register and covered by its hashes.',
+  },
+);
+
 const Version = Type.Object(
   {
     version: Type.String({
@@ -128,6 +146,7 @@ const Version = Type.Object(
       Type.Array(Review, { description: 'Reviews of this version that changed nothing.' }),
     ),
     withdrawn: Type.Optional(Withdrawal),
+    acknowledgements: Type.Optional(Acknowledged),
     source: Type.Optional(
       sha256(
         'sha256 of the snapshot this version was rendered from (NAME.register/<policy>/<version>.yaml).',
@@ -152,8 +171,9 @@ const Version = Type.Object(
 
 export const RegisterSchema = Type.Object(
   {
-    registerVersion: Type.Union([Type.Literal(1), Type.Literal(2)], {
-      description: 'The format of this file (1 is upgraded to 2 on the next write).',
+    registerVersion: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)], {
+      description:
+        'The format of this file (1 is upgraded to 2 on the next write; 3 once staff acknowledgements are recorded).',
     }),
     organisationId: Type.Optional(
       Type.String({
@@ -191,10 +211,13 @@ export type RegisterApproval = Static<typeof Approval>;
 export type RegisterReview = Static<typeof Review>;
 export type RegisterWithdrawal = Static<typeof Withdrawal>;
 export type ChangeRecord = Static<typeof Changes>;
+export type RegisterAcknowledged = Static<typeof Acknowledged>;
 
 /** The register format this keypolicy writes, and the ones it reads. */
 export const REGISTER_FORMAT = 2;
-export const READABLE_REGISTER_FORMATS: readonly number[] = [1, 2];
+/** The format of a register that records staff acknowledgements, which an older keypolicy would not keep. */
+export const ACKNOWLEDGED_FORMAT = 3;
+export const READABLE_REGISTER_FORMATS: readonly number[] = [1, 2, 3];
 
 /** The schema as plain JSON (2020-12), as written to `schemas/register.schema.json`. */
 export function registerJsonSchema(): Record<string, unknown> {

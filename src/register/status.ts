@@ -3,10 +3,12 @@
  * version in force with its recorded dates, a pending draft, a withdrawal, and the flags CI can fail on.
  */
 import { addMonths } from '../core/dates.js';
+import type { StaffMember } from '../profile/staff.js';
+import { coverage, type Acknowledgement } from './acknowledgements.js';
 import type { RegisterVersion } from './schema.js';
 import { isRecorded, recordedReview, versionInForce, withdrawalOn } from './versioning.js';
 
-export const STATUS_FLAGS = ['overdue', 'due-soon', 'unapproved', 'stale'] as const;
+export const STATUS_FLAGS = ['overdue', 'due-soon', 'unapproved', 'stale', 'unacknowledged'] as const;
 export type StatusFlag = (typeof STATUS_FLAGS)[number];
 type Flag = StatusFlag;
 
@@ -27,7 +29,33 @@ export interface PolicyStatus {
   withdrawn: { date: string; by: string } | null;
   flags: Flag[];
   notes: string[];
+  /** Staff coverage of the version in force, when the profile has a staff list and a version is in force. */
+  reading: Reading | null;
 }
+
+/** How many of the required readers have acknowledged the version in force, and who has not. */
+export interface Reading {
+  version: string;
+  required: number;
+  acknowledged: number;
+  /** Names as the staff list writes them (A–Z). */
+  missing: string[];
+  acknowledgedBy: { name: string; date: string }[];
+  /** Days from the version's effective date to the day asked about. */
+  daysInForce: number;
+}
+
+/** What status knows about staff for one policy: who must read it, and the in-force version's entries. */
+export interface StaffReading {
+  readers: readonly StaffMember[];
+  acknowledgements: readonly Acknowledgement[];
+  graceDays: number;
+}
+
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+const byName = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true }).compare;
 
 const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -36,7 +64,7 @@ const addDays = (date: string, days: number) =>
 export function policyStatus(
   all: readonly RegisterVersion[],
   current: CurrentPolicy | undefined,
-  options: { id: string; asOf: string; dueSoonDays: number },
+  options: { id: string; asOf: string; dueSoonDays: number; staff?: StaffReading },
 ): PolicyStatus {
   const { id, asOf, dueSoonDays } = options;
   // On another day, only what had happened by then.
@@ -65,6 +93,21 @@ export function policyStatus(
         `the review interval is now ${interval} months; it applies from the next approval or review`,
       );
   }
+  let reading: Reading | null = null;
+  if (inForce && options.staff) {
+    const { readers, acknowledgements, graceDays } = options.staff;
+    const covered = coverage(readers, acknowledgements, asOf);
+    const daysInForce = daysBetween(inForce.approvedOn ?? inForce.date, asOf);
+    reading = {
+      version: inForce.version,
+      required: readers.length,
+      acknowledged: covered.acknowledged.length,
+      missing: [...covered.missing].sort(byName),
+      acknowledgedBy: covered.acknowledged.sort((a, b) => byName(a.name, b.name)),
+      daysInForce,
+    };
+    if (covered.missing.length > 0 && daysInForce > graceDays) flags.push('unacknowledged');
+  }
   return {
     id,
     title: latest?.title ?? current?.title ?? id,
@@ -77,10 +120,17 @@ export function policyStatus(
     withdrawn: withdrawal ? { date: withdrawal.date, by: `${withdrawal.name} (${withdrawal.role})` } : null,
     flags,
     notes,
+    reading,
   };
 }
 
 /** Worst first: what needs someone's attention soonest. */
-const RANK: Record<string, number> = { overdue: 0, unapproved: 1, stale: 2, 'due-soon': 3 };
+const RANK: Record<string, number> = {
+  overdue: 0,
+  unapproved: 1,
+  stale: 2,
+  unacknowledged: 2.5,
+  'due-soon': 3,
+};
 export const severity = (p: PolicyStatus) =>
   Math.min(4 + (p.state === 'withdrawn' ? 1 : 0), ...p.flags.map((f) => RANK[f] ?? 4));

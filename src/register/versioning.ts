@@ -268,6 +268,7 @@ export function latestRecordedDate(register: Register): string | undefined {
       v.approvals.forEach((a) => see(a.date));
       v.reviews?.forEach((r) => see(r.date));
       see(v.withdrawn?.date);
+      see(v.acknowledgements?.latest);
     }
   return latest;
 }

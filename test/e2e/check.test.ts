@@ -76,7 +76,14 @@ describe('keypolicy check: ready to submit', () => {
     expect(json.profiles[0]?.policies[0]).toMatchObject({ version: '1.0', status: 'approved', notes: [] });
     // Nothing was written: the register and the built files are as approve left them.
     expect(readdirSync(dir).sort()).toEqual(
-      ['keypolicy.register', 'keypolicy.register.yaml', 'keypolicy.yaml', 'logo.png', 'policies'].sort(),
+      [
+        'keypolicy.register',
+        'keypolicy.register.yaml',
+        'keypolicy.yaml',
+        'logo.png',
+        'policies',
+        'staff.csv',
+      ].sort(),
     );
   });
 

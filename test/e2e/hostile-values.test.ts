@@ -61,6 +61,11 @@ const SKIPPED: Record<string, string> = {
   'policies[].id': 'a template id (pattern ^[a-z0-9][a-z0-9-]*$)',
   'templates[]': 'paths to template pack folders, which must exist',
   'output.slug': 'lower-case letters, digits and hyphens (schema pattern)',
+  staff: 'a path to a staff list (.yaml or .csv) that must exist; staff never appear in a policy',
+  'staff[].name': 'staff never appear in a policy (the read-and-sign sheet has its own tests)',
+  'staff[].role': 'staff never appear in a policy',
+  'staff[].id': 'staff never appear in a policy',
+  'policies[].readers[]': 'staff roles, never printed in a policy',
 };
 const MARKDOWN_FIELDS = new Set(['keyWorking.localArrangements']);
 

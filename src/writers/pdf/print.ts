@@ -7,6 +7,7 @@ import { footerLines, logoDataUri, PAGE_MARGIN_MM, renderHtml } from '../html/ht
 import { imageSize } from '../../document/image-size.js';
 import { fitLine } from './text-width.js';
 import { measuringStyle, printWithContents } from './contents.js';
+import { markArtifacts } from './artifacts.js';
 import type { PolicyDocument } from '../../document/model.js';
 import { COLOURS, LABELS } from '../../document/labels.js';
 
@@ -59,6 +60,7 @@ export function pageStyle(doc: PolicyDocument): string {
   @bottom-left { content: ${footer}; width: ${footerMm}mm; vertical-align: top; padding-top: 4mm; ${PAGE_TEXT} }
   @bottom-right { content: ${cssString(before)} counter(page) ${cssString(between)} counter(pages); width: ${PAGE_NUMBER_MM}mm; text-align: right; vertical-align: top; padding-top: 4mm; ${PAGE_TEXT} }
 }
+${logo ? '/* The running header carries the logo on every page, so the title block does not repeat it. */\nheader.doc-header img { display: none; }' : ''}
 `;
 }
 
@@ -215,5 +217,6 @@ async function printOn(
     printing();
     return printed;
   };
-  return finalisePdf(doc.contents ? await printWithContents(page, print) : await print(), doc);
+  const printed = doc.contents ? await printWithContents(page, print) : await print();
+  return finalisePdf(markArtifacts(printed), doc);
 }

@@ -1,6 +1,7 @@
 /** The read-and-sign sheet as PDF, printed by the project's Chromium session and made reproducible. */
 import type { PolicyDocument } from '../../document/model.js';
 import type { BrowserSession } from '../pdf/session.js';
+import { markArtifacts } from '../pdf/artifacts.js';
 import { finalisePdf } from '../pdf/print.js';
 import { sheetHeading, type ReadAndSignSheet } from './model.js';
 import { renderSheetHtml } from './html.js';
@@ -25,5 +26,5 @@ export async function renderSheetPdf(sheet: ReadAndSignSheet, session: BrowserSe
     subject: `Version ${sheet.version}, ${sheet.contentHash}`,
     date: sheet.effectiveDate,
   };
-  return finalisePdf(pdf, { metadata } as unknown as PolicyDocument);
+  return finalisePdf(markArtifacts(pdf), { metadata } as unknown as PolicyDocument);
 }

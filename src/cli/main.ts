@@ -22,6 +22,7 @@ import type { BuildFlags } from '../commands/build.js';
 import type { StatusFlags } from '../commands/status.js';
 import { handleInterrupts } from '../core/interrupt.js';
 import { registerStaffCommands } from '../commands/staff-commands.js';
+import { registerTemplateCommands } from './commands-templates.js';
 import { colours, processIo, type Io } from './io.js';
 
 function program(io: Io, setExit: (code: ExitCode) => void): Command {
@@ -274,34 +275,7 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
       setExit(await runDiff({ ...options, profiles }, io));
     });
 
-  cli
-    .command('templates')
-    .description('list the available policy templates, their versions and the variants each applies to')
-    .argument(
-      '[profile]',
-      'a profile whose template packs to include (default: ./keypolicy.yaml, if it exists)',
-    )
-    .addOption(templatesOption())
-    .addOption(jsonOption('{ valid, templates: [...], diagnostics: [...] }'))
-    .option(
-      '--check',
-      'also check every field each template reads against the profile schema; exit 1 on a mistake',
-    )
-    .addHelpText(
-      'after',
-      '\nThe built-in pack comes first, then the profile’s `templates:` packs, then each --templates DIR.\n' +
-        'A template without front matter is a foreign template: its id is its file name and it applies to every variant.\n\n' +
-        'Examples:\n  keypolicy templates\n  keypolicy templates --templates ./our-pack --check',
-    )
-    .action(
-      async (
-        profile: string | undefined,
-        options: { templates: string[]; json?: boolean; check?: boolean },
-      ) => {
-        const { runTemplates } = await import('../commands/templates.js');
-        setExit(await runTemplates({ ...options, ...(profile ? { profile } : {}) }, io));
-      },
-    );
+  registerTemplateCommands(cli, io, setExit);
 
   cli
     .command('schema')

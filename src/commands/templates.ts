@@ -11,16 +11,22 @@ import { renderTitle } from '../templates/render.js';
 import { dataFiles } from '../templates/data-files.js';
 import { formatUkDate } from '../core/dates.js';
 import { DEFAULT_PROFILE } from './defaults.js';
+import type { ResolvedProfile } from '../profile/resolve.js';
 
 export interface TemplatesOptions {
   profile?: string;
   templates?: string[];
   json?: boolean;
   check?: boolean;
+  /** `--sections ID`: list that template's section ids instead of the templates. */
+  sections?: string;
 }
 
 /** The profile's own packs, when there is a profile: every command sees the same templates. */
-async function profilePacks(options: TemplatesOptions, io: Io): Promise<{ packs: string[]; note?: string }> {
+async function profilePacks(
+  options: TemplatesOptions,
+  io: Io,
+): Promise<{ packs: string[]; note?: string; profile?: ResolvedProfile }> {
   const file = path.resolve(io.cwd, options.profile ?? DEFAULT_PROFILE);
   const exists = await access(file).then(
     () => true,
@@ -28,15 +34,29 @@ async function profilePacks(options: TemplatesOptions, io: Io): Promise<{ packs:
   );
   if (!exists) return { packs: [] };
   const report = await checkProfile(file);
-  if (report.resolved) return { packs: [...report.resolved.templatePacks] };
+  if (report.resolved) return { packs: [...report.resolved.templatePacks], profile: report.resolved };
   return {
     packs: [],
     note: `${shownPath(file, io.cwd)} is not valid, so its template packs are not listed (run keypolicy validate).`,
   };
 }
 
+const FORMAT_NOTES: Record<Template['format'], string> = {
+  markdown: '',
+  text: ' (plain text)',
+  word: ' (Word)',
+};
+
 export async function runTemplates(options: TemplatesOptions, io: Io): Promise<ExitCode> {
-  const { packs, note } = await profilePacks(options, io);
+  const { packs, note, profile } = await profilePacks(options, io);
+  if (options.sections !== undefined) {
+    const { runTemplateSections } = await import('./templates-sections.js');
+    return runTemplateSections({ ...options, sections: options.sections }, io, {
+      packs,
+      ...(profile ? { profile } : {}),
+      ...(note ? { note } : {}),
+    });
+  }
   const set = await loadTemplates([
     ...packs,
     ...(options.templates ?? []).map((p) => path.resolve(io.cwd, p)),
@@ -60,6 +80,7 @@ export async function runTemplates(options: TemplatesOptions, io: Io): Promise<E
         services: t.services,
         description: t.description ?? null,
         foreign: t.foreign,
+        format: t.format,
         file: shownPath(t.file, io.cwd),
       })),
       diagnostics: diagnostics.map((d) => diagnosticJson(d, io.cwd)),
@@ -73,7 +94,7 @@ export async function runTemplates(options: TemplatesOptions, io: Io): Promise<E
   if (note) io.stderr.write(`note: ${note}\n`);
   for (const t of templates) {
     io.stdout.write(
-      `${c.bold(t.id)} ${c.dim(`v${t.version}`)}${t.foreign ? c.dim(' (foreign template)') : ''}\n`,
+      `${c.bold(t.id)} ${c.dim(`v${t.version}`)}${c.dim(FORMAT_NOTES[t.format])}${t.foreign ? c.dim(' (foreign template)') : ''}\n`,
     );
     io.stdout.write(`  title:    ${titles(t).join(' / ')}\n`);
     io.stdout.write(`  nations:  ${t.nations.join(', ')}\n  services: ${t.services.join(', ')}\n`);

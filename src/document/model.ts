@@ -109,6 +109,7 @@ function numberHeadings(root: Root): ContentsEntry[] {
   const headings = root.children.filter((n): n is Heading => n.type === 'heading');
   if (headings.length === 0) return [];
   const top = Math.min(...headings.map((h) => h.depth));
+  if (headings.every((h) => WRITTEN_NUMBER.test(textOf(h)))) return writtenNumbers(headings, top);
   const counters: number[] = [];
   const entries: ContentsEntry[] = [];
   for (const heading of headings) {
@@ -121,6 +122,30 @@ function numberHeadings(root: Root): ContentsEntry[] {
     const text = textOf(heading).replace(/\s+/g, ' ').trim();
     heading.children.unshift({ type: 'text', value: `${number} ` });
     heading.data = { ...heading.data, hProperties: { id } };
+    if (level <= 1) entries.push({ id, number, text, level: level === 0 ? 1 : 2 });
+  }
+  return entries;
+}
+
+/** A heading numbered as its template wrote it: `4.1. Building trust`, `4.1 Building trust`, `2. Scope`. */
+const WRITTEN_NUMBER = /^\s*(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.)\s+(\S[\s\S]*)$/;
+
+/**
+ * Headings that all carry their own numbers (a plain-text or Word template's, kept as written) are not
+ * numbered again: their ids and contents entries come from the numbers written.
+ */
+function writtenNumbers(headings: Heading[], top: number): ContentsEntry[] {
+  const entries: ContentsEntry[] = [];
+  const ids = new Set<string>();
+  for (const heading of headings) {
+    const [, written = '', rest = ''] = WRITTEN_NUMBER.exec(textOf(heading)) ?? [];
+    const number = written.replace(/\.$/, '');
+    let id = `section-${number.split('.').join('-')}`;
+    for (let n = 2; ids.has(id); n++) id = `section-${number.split('.').join('-')}-${n}`;
+    ids.add(id);
+    heading.data = { ...heading.data, hProperties: { id } };
+    const level = heading.depth - top;
+    const text = rest.replace(/\s+/g, ' ').trim();
     if (level <= 1) entries.push({ id, number, text, level: level === 0 ? 1 : 2 });
   }
   return entries;

@@ -40,6 +40,27 @@ async function dataAgeWarnings(report: ProfileReport, date: string): Promise<Dia
 }
 
 /**
+ * The profile's section overrides against the templates they reword (its own packs): a section a later
+ * template renamed or removed is an error, never words dropped silently.
+ */
+async function sectionOverrideErrors(report: ProfileReport): Promise<Diagnostic[]> {
+  const profile = report.resolved;
+  const entries = (profile?.data.policies ?? []).flatMap((e) =>
+    typeof e === 'object' && e.sections && Object.keys(e.sections).length ? [e] : [],
+  );
+  if (!profile || entries.length === 0) return [];
+  const { loadTemplates } = await import('../templates/packs.js');
+  const { unknownSectionDiagnostics } = await import('../templates/overrides.js');
+  const set = await loadTemplates(profile.templatePacks);
+  return entries.flatMap((entry) => {
+    const template = set.templates.get(entry.id);
+    return template && entry.sections
+      ? unknownSectionDiagnostics(template, entry.sections, profile.file)
+      : [];
+  });
+}
+
+/**
  * Validate a profile with the checks that need the layers above it. `register: false` leaves the
  * register to the caller: a build reads it anyway, and skips it when its bytes are unchanged. With a
  * `date` (validate's), the age of the nation's regulatory data is checked too.
@@ -48,7 +69,7 @@ export async function checkProfile(
   file: string,
   options: { register?: boolean; date?: string } = {},
 ): Promise<ProfileReport> {
-  const report = await validateProfile(file, {
+  let report = await validateProfile(file, {
     // The template engine is loaded only when a profile lists policies.
     templateIds: async (packs) => {
       const { loadTemplates } = await import('../templates/packs.js');
@@ -61,6 +82,12 @@ export async function checkProfile(
       ...(options.register !== false ? (await loadRegister(registerPathFor(profile))).diagnostics : []),
     ],
   });
+  const sectionErrors = await sectionOverrideErrors(report);
+  if (sectionErrors.length > 0) {
+    // Not buildable: the profile's words would be dropped.
+    report = { ...report, errors: [...report.errors, ...sectionErrors] };
+    delete report.resolved;
+  }
   if (options.date === undefined) return report;
   return { ...report, warnings: [...report.warnings, ...(await dataAgeWarnings(report, options.date))] };
 }

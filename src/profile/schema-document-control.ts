@@ -51,6 +51,26 @@ export const DocumentControl = Type.Object(
   { ...closed, default: {}, description: 'Document control: review cycle, owner, sign-off and footer.' },
 );
 
+/** The organisation's own words for one section of a template, in Markdown with the template's fields. */
+const SectionOverride = Type.Object(
+  {
+    replace: Type.Optional(
+      text('Markdown that replaces the section’s words (its heading stays, its subsections go).'),
+    ),
+    prepend: Type.Optional(text('Markdown added at the start of the section, under its heading.')),
+    append: Type.Optional(text('Markdown added at the end of the section, after its subsections.')),
+    remove: Type.Optional(
+      Type.Literal(true, { description: '`true` leaves the section, heading and all, out of the edition.' }),
+    ),
+  },
+  {
+    ...closed,
+    minProperties: 1,
+    description:
+      'How this organisation words one section: `replace`, `prepend` and/or `append` Markdown (fields such as `{{worker}}` work as in templates), or `remove: true`.',
+  },
+);
+
 export const PolicyEntry = Type.Object(
   {
     id: Type.String({
@@ -62,6 +82,12 @@ export const PolicyEntry = Type.Object(
       Type.Integer({ minimum: 1, maximum: 36, description: 'Months between reviews for this policy only.' }),
     ),
     approvers: Type.Optional(roles('Approver roles for this policy only.')),
+    sections: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }), SectionOverride, {
+        description:
+          'The organisation’s own words for sections of this policy, by section id (`keypolicy templates --sections ID` lists them), e.g. `review-of-this-policy: { append: … }`. A later template that renames or removes a section reworded here fails validation.',
+      }),
+    ),
     readers: Type.Optional(
       roles(
         'The staff roles that must read and acknowledge this policy, matched ignoring case (default: everyone on the staff list).',

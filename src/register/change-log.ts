@@ -246,6 +246,35 @@ const DETAILS: [RegExp, string][] = [
   [/^documentControl\.reviewIntervalMonths$|^policies\b.*\.reviewIntervalMonths$/, 'the review date'],
 ];
 
+/** A field of a section override in the profile: `policies[0].sections.<id>.replace`. */
+const SECTION_OVERRIDE = /^policies(?:\[\d+\])?\.sections\.([a-z0-9-]+)(?:\.|$)/;
+
+/** The words of a heading or section id, lower-case ASCII. */
+const slugWords = (text: string) =>
+  text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+
+/**
+ * The changed sections the organisation reworded in its profile (`policies[].sections`). A section id
+ * names each field by its name ("choosing-and-assigning-workers"), the heading by its words ("Choosing
+ * and assigning key workers"): a changed section is the organisation's when most of the id's words are
+ * in its heading.
+ */
+function rewordedByOrganisation(paths: readonly string[], changed: readonly Section[]): Section[] {
+  const ids = unique(paths.flatMap((p) => SECTION_OVERRIDE.exec(p)?.[1] ?? []));
+  return changed.filter((section) => {
+    const words = new Set(slugWords(section.heading));
+    return ids.some((id) => {
+      const idWords = slugWords(id);
+      return idWords.filter((w) => words.has(w)).length >= Math.ceil(idWords.length * 0.6);
+    });
+  });
+}
+
 /**
  * One or more plain-English sentences for the printed history, in `next`'s vocabulary: sections as the
  * document names them, values only when short and plain, never a field path or Markdown. Title, template
@@ -289,6 +318,11 @@ export function plainSummary(detail: ChangeDetail, previous: EditionFacts, next:
   if (newSections.length)
     fixed.push(`${newSections.length === 1 ? 'New section' : 'New sections'}: ${nameList(newSections)}.`);
   if (oldSections.length) fixed.push(`Removed: ${nameList(oldSections)}.`);
+  const organisation = rewordedByOrganisation(
+    paths,
+    changed.map(([, s]) => s),
+  );
+  if (organisation.length) fixed.push(`Reworded by the organisation: ${nameList(names(organisation))}.`);
   // Read last, but counted now: a patch release of a template is not news, its rewording is.
   const template =
     detail.template && majorMinor(detail.template.from) !== majorMinor(detail.template.to)
@@ -298,7 +332,7 @@ export function plainSummary(detail: ChangeDetail, previous: EditionFacts, next:
   // Short plain values, attributed to the sections whose words they changed.
   const values: { sentence: string; sections: Section[] }[] = [];
   for (const path of paths) {
-    if (path.startsWith('terminology.')) continue;
+    if (path.startsWith('terminology.') || SECTION_OVERRIDE.test(path)) continue;
     const sections: Section[] = [];
     let change: string | undefined;
     for (const [old, now] of changed) {
@@ -322,7 +356,7 @@ export function plainSummary(detail: ChangeDetail, previous: EditionFacts, next:
   // Sections no value sentence explains are listed as updated; value sentences beyond the room left
   // give their sections back to that list.
   const rest = (kept: typeof values) => {
-    const explained = new Set(kept.flatMap((v) => v.sections));
+    const explained = new Set([...kept.flatMap((v) => v.sections), ...organisation]);
     return changed.map(([, s]) => s).filter((s) => !explained.has(s));
   };
   const room = MAX_SENTENCES - fixed.length - template.length;

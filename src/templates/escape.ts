@@ -37,6 +37,22 @@ export function escapeMarkdown(value: string): string {
     .replace(CLOSING_HASHES, '$1\\#$2');
 }
 
+/**
+ * Literal text of a plain-text template written into Markdown so that it reads as written: inline
+ * markup escaped, and (`lineStart`) what would start a block at the start of its line.
+ */
+export function escapeLiteral(text: string, lineStart: boolean): string {
+  const inline = text
+    .replace(INLINE_MARKUP, '\\$&')
+    .replace(ENTITY_START, '\\&')
+    .replace(AUTOLINK_LITERAL, '\\$&');
+  return lineStart
+    ? inline.replace(BLOCK_START, (_, space: string, mark?: string, digits?: string, delimiter?: string) =>
+        mark ? `${space}\\${mark}` : `${space}${digits}\\${delimiter}`,
+      )
+    : inline;
+}
+
 /** Handlebars' SafeString: trusted markup made by the template's own helpers. */
 const isSafeString = (value: unknown): value is { toHTML: () => unknown } =>
   value !== null && typeof value === 'object' && 'toHTML' in value && typeof value.toHTML === 'function';

@@ -10,13 +10,19 @@ import { PACKAGE_ROOT } from '../core/version.js';
 import type { FrontMatter } from './front-matter-schema.js';
 import { parseTemplateFile } from './front-matter.js';
 import type { TemplateText } from './template-errors.js';
+import { plainTextTemplate } from './plain-text.js';
+import { wordTemplate } from './word.js';
+import type { MappedLine } from './source-map.js';
 
 /** The pack that ships with keypolicy. */
 export const BUILT_IN_PACK = path.join(PACKAGE_ROOT, 'templates');
 
-const TEMPLATE_EXTENSIONS = new Set(['.md', '.markdown', '.hbs', '.txt']);
+const TEMPLATE_EXTENSIONS = new Set(['.md', '.markdown', '.hbs', '.txt', '.docx']);
 /** A template or partial larger than this is not a policy; it is refused before it is read. */
 const MAX_TEMPLATE_BYTES = 512 * 1024;
+/** A Word template carries its styles, and perhaps pictures: it may be larger. */
+const MAX_WORD_BYTES = 8 * 1024 * 1024;
+const isWord = (file: string) => path.extname(file).toLowerCase() === '.docx';
 
 export interface Template {
   id: string;
@@ -35,12 +41,21 @@ export interface Template {
   body: string;
   /** The file line on which the body starts. */
   bodyLine: number;
+  /** What the template was written as: Markdown, plain text (`.txt`) or a Word document (`.docx`). */
+  format: 'markdown' | 'text' | 'word';
+  /**
+   * What Handlebars compiles when it is not `body` as written (a plain-text template read as Markdown,
+   * section overrides spliced in), each line mapped to the body line it came from.
+   */
+  source?: MappedLine[];
 }
 
 export interface Partial {
   name: string;
   file: string;
   text: string;
+  /** The file line on which the text starts (a section override's place in the profile); default 1. */
+  bodyLine?: number;
 }
 
 export interface TemplateSet {
@@ -95,7 +110,8 @@ function unreadable(file: string, error: unknown): Diagnostic {
 async function readInsidePack(
   packReal: string,
   file: string,
-): Promise<{ text: string } | { diagnostic: Diagnostic }> {
+): Promise<{ text: string; bytes: Buffer } | { diagnostic: Diagnostic }> {
+  const limit = isWord(file) ? MAX_WORD_BYTES : MAX_TEMPLATE_BYTES;
   let real: string;
   try {
     real = await realpath(file);
@@ -127,17 +143,20 @@ async function readInsidePack(
         ),
       };
     }
-    if (info.size > MAX_TEMPLATE_BYTES) return { diagnostic: tooLarge(file, info.size) };
+    if (info.size > limit) return { diagnostic: tooLarge(file, info.size, limit) };
     // Read at most one byte more than allowed, in case the file grows while it is read.
-    const buffer = Buffer.alloc(Math.min(info.size, MAX_TEMPLATE_BYTES) + 1);
+    const buffer = Buffer.alloc(Math.min(info.size, limit) + 1);
     let length = 0;
     while (length < buffer.length) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    if (length > MAX_TEMPLATE_BYTES) return { diagnostic: tooLarge(file, length) };
-    return { text: buffer.toString('utf8', 0, length) };
+    if (length > limit) return { diagnostic: tooLarge(file, length, limit) };
+    return {
+      text: isWord(file) ? '' : buffer.toString('utf8', 0, length),
+      bytes: buffer.subarray(0, length),
+    };
   } catch (error) {
     return { diagnostic: unreadable(file, error) };
   } finally {
@@ -145,11 +164,11 @@ async function readInsidePack(
   }
 }
 
-const tooLarge = (file: string, bytes: number) =>
+const tooLarge = (file: string, bytes: number, limit = MAX_TEMPLATE_BYTES) =>
   packDiagnostic(
     file,
     'KP_TEMPLATE_TOO_LARGE',
-    `This template is ${Math.round(bytes / 1024)} KB; a template may be at most ${MAX_TEMPLATE_BYTES / 1024} KB.`,
+    `This template is ${Math.round(bytes / 1024)} KB; a template may be at most ${limit / 1024} KB.`,
     'Split it into partials, or check that this is the right file.',
   );
 
@@ -163,6 +182,8 @@ const forbidden = async (text: TemplateText): Promise<Diagnostic[]> =>
 
 const isTemplateFile = (name: string) =>
   !name.startsWith('.') &&
+  // Word's lock file beside an open document.
+  !name.startsWith('~$') &&
   !/^readme(\.|$)/i.test(name) &&
   TEMPLATE_EXTENSIONS.has(path.extname(name).toLowerCase());
 
@@ -216,13 +237,32 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
       into.diagnostics.push(read.diagnostic);
       continue;
     }
-    const parsed = parseTemplateFile(file, read.text);
+    const word = isWord(file) ? wordTemplate(read.bytes) : undefined;
+    if (word?.problem) {
+      into.diagnostics.push(
+        packDiagnostic(
+          file,
+          'KP_TEMPLATE_WORD',
+          word.problem,
+          'Save the template from Word as a .docx document.',
+        ),
+      );
+      continue;
+    }
+    const parsed = word
+      ? { body: word.body, bodyLine: 1, diagnostics: [] }
+      : parseTemplateFile(file, read.text);
     if (!trusted && parsed.diagnostics.length === 0)
       parsed.diagnostics.push(...(await forbidden({ file, body: parsed.body, bodyLine: parsed.bodyLine })));
     into.diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length > 0) continue;
-    const fm: FrontMatter | undefined = parsed.frontMatter;
+    const fm: FrontMatter | undefined = 'frontMatter' in parsed ? parsed.frontMatter : undefined;
     const id = fm?.id ?? path.basename(entry.name, path.extname(entry.name));
+    const text = word
+      ? { lines: word.lines, ...(word.title ? { title: word.title } : {}) }
+      : path.extname(entry.name).toLowerCase() === '.txt'
+        ? plainTextTemplate(parsed.body)
+        : undefined;
     const earlier = seen.get(id);
     if (earlier) {
       into.diagnostics.push(
@@ -241,7 +281,7 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
       file,
       pack,
       foreign: fm === undefined,
-      title: fm?.title ?? foreignTitle(parsed.body),
+      title: fm?.title ?? text?.title ?? foreignTitle(parsed.body),
       version: fm?.version ?? '1.0.0',
       nations: fm?.nations ?? NATIONS,
       services: fm?.services ?? SERVICE_TYPES,
@@ -249,6 +289,8 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
       partials: fm?.partials ?? [],
       body: parsed.body,
       bodyLine: parsed.bodyLine,
+      format: word ? 'word' : text ? 'text' : 'markdown',
+      ...(text ? { source: text.lines } : {}),
     });
   }
   const partialsDir = path.join(pack, 'partials');
@@ -267,7 +309,7 @@ async function readPack(pack: string, trusted: boolean): Promise<TemplateSet> {
   }
   const partialEntries = await readdir(partialsDir, { withFileTypes: true }).catch(() => []);
   for (const entry of partialEntries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!isTemplateFile(entry.name) || entry.isDirectory()) continue;
+    if (!isTemplateFile(entry.name) || entry.isDirectory() || isWord(entry.name)) continue;
     const file = path.join(partialsDir, entry.name);
     const read = await readInsidePack(packReal, file);
     if ('diagnostic' in read) {

@@ -5,6 +5,7 @@ import type { ResolvedProfile } from '../profile/resolve.js';
 import { diagnosticForFile } from '../diagnostics/source.js';
 import { collectingLogs } from './engine.js';
 import { withinRenderLimits } from './limits.js';
+import { applySectionOverrides } from './overrides.js';
 import { loadTemplates, type PackReads } from './packs.js';
 import { renderPolicy, type RenderedPolicy } from './render.js';
 import { selectTemplates } from './selection.js';
@@ -41,13 +42,23 @@ export async function renderProfilePolicies(
   const warnings: Diagnostic[] = [];
   const { selected, diagnostics } = selectTemplates(profile, set, request.policies);
   const policies: PolicyRendition[] = [];
-  for (const { template, entry } of selected) {
+  for (const selection of selected) {
+    const { entry } = selection;
+    const overridden = applySectionOverrides(selection.template, entry.sections, profile.file);
+    if (overridden.diagnostics.length > 0) {
+      diagnostics.push(...overridden.diagnostics);
+      continue;
+    }
+    const template = overridden.template;
+    const partials = overridden.partials.length
+      ? new Map([...set.partials, ...overridden.partials.map((p) => [p.name, p] as const)])
+      : set.partials;
     const reviewIntervalMonths =
       entry.reviewIntervalMonths ?? profile.data.documentControl?.reviewIntervalMonths ?? 12;
     const date = typeof request.date === 'string' ? request.date : request.date(template.id);
     const { value: rendered, stopped } = withinRenderLimits(() =>
       collectingLogs(() =>
-        renderPolicy(template, set.partials, profile, { version: date, reviewIntervalMonths }),
+        renderPolicy(template, partials, profile, { version: date, reviewIntervalMonths }),
       ),
     );
     if (stopped !== undefined) {

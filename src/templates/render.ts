@@ -6,6 +6,7 @@ import { templateContext, type PolicyDates, type TemplateContext } from './conte
 import { compileTemplate, parse, precompiled, type CompiledPolicy, type TemplateFunction } from './engine.js';
 import type { Partial, Template } from './packs.js';
 import { rawMustaches } from './syntax.js';
+import { bodyPosition, mappedText } from './source-map.js';
 import { PartialError, rawMustacheErrors, templateError } from './template-errors.js';
 
 /** A policy larger than this is a runaway template, not a policy. */
@@ -21,6 +22,18 @@ export interface RenderedPolicy {
   file: string;
 }
 
+/** The text Handlebars compiles for a template: its body, or what it was read or spliced into. */
+export const compiledText = (template: Template): string =>
+  template.source ? mappedText(template.source) : template.body;
+
+/** An error from the compiled text, placed where the template's body says it. */
+function placed(template: Template, error: unknown): unknown {
+  const e = error as { lineNumber?: unknown; column?: unknown } | null;
+  if (!template.source || !(error instanceof Error) || typeof e?.lineNumber !== 'number') return error;
+  const at = bodyPosition(template.source, { line: e.lineNumber, column: Number(e.column ?? 0) });
+  return Object.assign(new Error(error.message), { lineNumber: at.line, column: at.column });
+}
+
 /** The options every template and partial is compiled with (and the built-in pack precompiled with). */
 export const COMPILE_OPTIONS = { strict: true } as const;
 
@@ -32,7 +45,7 @@ export function compileKey(template: Template, partials: ReadonlyMap<string, Par
   const key = createHash('sha256');
   for (const part of [
     template.title,
-    template.body,
+    compiledText(template),
     ...[...partials.values()].flatMap((p) => [p.name, p.text]),
   ]) {
     key.update(part).update('\0');
@@ -73,9 +86,10 @@ function compiledFor(template: Template, partials: ReadonlyMap<string, Partial>)
   if (built) entry = { ...built, raw: [] };
   else {
     // Parsed once: checked for raw mustaches, then compiled.
-    const ast = parse(template.body);
+    const ast = parse(compiledText(template));
+    const source = template.source;
     entry = {
-      raw: rawMustaches(ast),
+      raw: source ? rawMustaches(ast).map((at) => bodyPosition(source, at)) : rawMustaches(ast),
       body: compileTemplate(ast, 'markdown', COMPILE_OPTIONS),
       title: compileTemplate(template.title, 'plain', COMPILE_OPTIONS),
       partials: Object.fromEntries([...partials.values()].map((p) => [p.name, compilePartial(p)])),
@@ -131,6 +145,6 @@ export function renderPolicy(
       diagnostics: [],
     };
   } catch (error) {
-    return { diagnostics: [templateError(template, error)] };
+    return { diagnostics: [templateError(template, placed(template, error))] };
   }
 }

@@ -4,6 +4,7 @@ import { sourceFromText } from '../diagnostics/source.js';
 import type { Nation, ServiceType } from '../profile/enums.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import type { Template, TemplateSet } from './packs.js';
+import type { SectionOverride } from './sections.js';
 
 /** A policy the profile asks for: its id, with the profile's overrides of the template's settings. */
 export interface PolicyEntry {
@@ -11,6 +12,8 @@ export interface PolicyEntry {
   title?: string;
   reviewIntervalMonths?: number;
   approvers?: string[];
+  /** The organisation's own words for sections of the template, by section id. */
+  sections?: Record<string, SectionOverride>;
 }
 
 /** Whether a template applies to a nation and service type. */

@@ -10,7 +10,7 @@ export type TemplateText = Pick<Template, 'file' | 'body' | 'bodyLine'>;
 export const partialText = (partial: Partial): TemplateText => ({
   file: partial.file,
   body: partial.text,
-  bodyLine: 1,
+  bodyLine: partial.bodyLine ?? 1,
 });
 
 /** A place in a body as Handlebars gives it: line from 1, column from 0. */

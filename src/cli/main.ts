@@ -20,6 +20,7 @@ import type { ReviewFlags } from '../commands/review.js';
 import type { StandingFlags } from '../commands/standing-command.js';
 import type { BuildFlags } from '../commands/build.js';
 import type { StatusFlags } from '../commands/status.js';
+import type { PreviewFlags } from '../commands/preview.js';
 import { handleInterrupts } from '../core/interrupt.js';
 import { registerStaffCommands } from '../commands/staff-commands.js';
 import { registerTemplateCommands } from './commands-templates.js';
@@ -276,6 +277,29 @@ function program(io: Io, setExit: (code: ExitCode) => void): Command {
     });
 
   registerTemplateCommands(cli, io, setExit);
+
+  cli
+    .command('preview')
+    .description('show the policies in your browser as you edit: the HTML edition, drawn again on every save')
+    .argument('[profile]', 'the profile (default: ./keypolicy.yaml)')
+    .option(
+      '--policy <id>',
+      'the policy shown first: its id, file name or title (a picker offers the others)',
+    )
+    .option('--port <n>', 'the port on 127.0.0.1 (default: any free one)')
+    .option('--open', 'open the page in the system’s browser')
+    .addOption(templatesOption())
+    .addHelpText(
+      'after',
+      '\nServes http://127.0.0.1:PORT/ to this computer only. The page follows every save of the profile, the bases it\n' +
+        'extends, its template packs and its logo; a problem shows at its file:line:col above the last good render.\n' +
+        'Nothing is written, the register included. Press Ctrl-C to stop (exit code 130).\n\n' +
+        'Examples:\n  keypolicy preview --open\n  keypolicy preview clients/riverside.yaml --policy key-worker-policy --port 8080',
+    )
+    .action(async (profile: string | undefined, options: Omit<PreviewFlags, 'profile'>) => {
+      const { runPreview } = await import('../commands/preview.js');
+      setExit(await runPreview({ ...options, ...(profile ? { profile } : {}) }, io));
+    });
 
   cli
     .command('schema')

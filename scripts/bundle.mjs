@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Bundles the command line into dist/keypolicy.js (+ lazily loaded chunks), so starting keypolicy
 // reads a few files instead of a few hundred: `validate` must start, check and exit within 0.3 s.
-// The library API (dist/index.js, with types) is built separately by tsc.
+// The library API (dist/index.js) is bundled the same way, sharing chunks with the CLI: tsc's unbundled
+// output would load build-time modules (the schema builder, a devDependency) at run time. Its types
+// (dist/index.d.ts and what it reaches) come from tsc.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,11 @@ rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: tru
 await build({
   absWorkingDir: root,
   // The DOCX worker thread is an entry of its own, sharing chunks with the command line.
-  entryPoints: { keypolicy: 'src/cli/main.ts', 'docx-worker': 'src/writers/docx/worker.ts' },
+  entryPoints: {
+    keypolicy: 'src/cli/main.ts',
+    index: 'src/index.ts',
+    'docx-worker': 'src/writers/docx/worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -11,17 +11,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { profileReference } from './profile-reference.mjs';
+import { profileTypes } from './profile-types.mjs';
+import { commandsTable } from './commands-table.mjs';
+import { outputSchemaFiles } from './output-schemas.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 
 export async function generatedFiles() {
-  const { profileJsonSchema, lenientSchema } = await import(dist('profile/schema.js'));
+  const { profileJsonSchema, profileRules, lenientSchema } = await import(dist('profile/schema.js'));
   const { profileFormats } = await import(dist('profile/formats.js'));
   const { templateJsonSchema } = await import(dist('templates/front-matter-schema.js'));
   const { registerJsonSchema } = await import(dist('register/schema.js'));
   const registerSchema = registerJsonSchema();
-  const schema = profileJsonSchema();
+  // The complete rules compile to the validators and the plain types; the published schema wraps them
+  // for editors (files that extend a base, abstract bases) and adds markdownDescription.
+  const schema = profileRules();
+  const published = profileJsonSchema();
   const templateSchema = templateJsonSchema();
 
   const ajv = new Ajv2020({
@@ -52,27 +58,38 @@ export async function generatedFiles() {
     code.replace(/^"use strict";/, '') +
     '\n';
 
-  const readme = readFileSync(`${root}/README.md`, 'utf8');
-  const begin = '<!-- profile-reference:begin -->';
-  const end = '<!-- profile-reference:end -->';
-  const start = readme.indexOf(begin);
-  const stop = readme.indexOf(end);
-  const newReadme =
-    start >= 0 && stop > start
-      ? `${readme.slice(0, start + begin.length)}\n${profileReference(schema)}\n${readme.slice(stop)}`
-      : readme;
+  const { program } = await import(dist('cli/main.js'));
+  const quiet = { write: () => true };
+  const cli = program({ cwd: root, env: {}, stdout: quiet, stderr: quiet, interactive: false }, () => {});
+  let newReadme = readFileSync(`${root}/README.md`, 'utf8');
+  newReadme = between(newReadme, 'profile-reference', profileReference(schema));
+  newReadme = between(newReadme, 'commands', commandsTable(cli));
 
   return {
     'src/generated/precompiled-templates.js': await precompiledTemplates(),
-    'schemas/profile.schema.json': `${JSON.stringify(schema, null, 2)}\n`,
+    'schemas/profile.schema.json': `${JSON.stringify(published, null, 2)}\n`,
+    'src/generated/profile.ts': await format(profileTypes(schema), {
+      ...(await resolveConfig(`${root}/src/index.ts`)),
+      parser: 'typescript',
+    }),
     'schemas/template.schema.json': `${JSON.stringify(templateSchema, null, 2)}\n`,
     'schemas/register.schema.json': `${JSON.stringify(registerSchema, null, 2)}\n`,
+    ...outputSchemaFiles(published['x-keypolicy-version']),
     'src/generated/schema-validators.js': validators,
     'README.md': await format(newReadme, {
       ...(await resolveConfig(`${root}/README.md`)),
       parser: 'markdown',
     }),
   };
+}
+
+/** `text` with what lies between `<!-- NAME:begin -->` and `<!-- NAME:end -->` replaced by `inner`. */
+function between(text, name, inner) {
+  const begin = `<!-- ${name}:begin -->`;
+  const start = text.indexOf(begin);
+  const stop = text.indexOf(`<!-- ${name}:end -->`);
+  if (start < 0 || stop < start) return text;
+  return `${text.slice(0, start + begin.length)}\n${inner}\n${text.slice(stop)}`;
 }
 
 /** Every built-in template, with its title and the pack's partials, as Handlebars template specs by key. */

@@ -2,7 +2,8 @@
 // own descriptions and defaults, so the documentation cannot drift from the schema.
 
 const typeName = (schema) => {
-  if (schema.enum) return schema.enum.map((v) => `\`${v}\``).join(' \\| ');
+  // Joined with a bare `|`: cell() escapes it once for the table.
+  if (schema.enum) return schema.enum.map((v) => `\`${v}\``).join(' | ');
   if (schema.anyOf) return schema.anyOf.map(typeName).join(' or ');
   if (schema.type === 'array') return `list of ${typeName(schema.items ?? {})}`;
   if (schema.type === 'object') return 'mapping';

@@ -45,9 +45,14 @@ export function processIo(): Io {
   };
 }
 
-/** Colours for one stream: off unless it is a terminal, and always off with NO_COLOR (no-color.org). */
+/**
+ * Colours for one stream: on for a terminal (not a dumb one) or with FORCE_COLOR, but always off with
+ * NO_COLOR (no-color.org: a user's NO_COLOR beats a CI system's FORCE_COLOR).
+ */
 export function colours(io: Io, stream: Output): ChalkInstance {
-  const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0';
-  const off = (io.env.NO_COLOR ?? '') !== '' || io.env.TERM === 'dumb';
-  return new Chalk({ level: forced || (!off && stream.isTTY) ? 1 : 0 });
+  const forced =
+    io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && io.env.FORCE_COLOR !== 'false';
+  const off = (io.env.NO_COLOR ?? '') !== '';
+  const terminal = stream.isTTY === true && io.env.TERM !== 'dumb';
+  return new Chalk({ level: !off && (forced || terminal) ? 1 : 0 });
 }

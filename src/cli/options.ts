@@ -89,3 +89,14 @@ export const peopleOption = () =>
     '--people',
     'with --json, list who has and has not read each version (names are left out otherwise)',
   );
+
+/** `--reporter human|json|github`: how diagnostics are reported (github by default under GitHub Actions). */
+export const reporterOption = () =>
+  new Option(
+    '--reporter <name>',
+    'how to report problems: human (code frames), json (one document on stdout, as --json) or github (workflow annotations on stderr; the default when GITHUB_ACTIONS=true)',
+  ).choices(['human', 'json', 'github']);
+
+/** `--quiet`: only warnings and errors. */
+export const quietOption = () =>
+  new Option('--quiet', 'print only warnings and errors (no notes, no success lines)');

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { colours, type Io } from '../cli/io.js';
-import { diagnosticJson, formatDiagnostic, plural, shownPath } from '../diagnostics/report.js';
+import { reporterFor, type Reporter, type ReportFlags } from '../cli/reporter.js';
+import { diagnosticJson, plural, shownPath } from '../diagnostics/report.js';
 import type { ProfileOutcome } from '../pipeline/batch.js';
 import { FORMATS, type Format } from '../pipeline/formats.js';
 import { expandProfileInputs, inShard, MAX_SHARDS, parseShard, skippedNotes } from '../pipeline/inputs.js';
@@ -17,7 +18,7 @@ import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import path from 'node:path';
 import { DEFAULT_PROFILE } from './defaults.js';
 
-export interface BuildFlags {
+export interface BuildFlags extends ReportFlags {
   profiles: string[];
   out?: string;
   format?: string;
@@ -30,8 +31,6 @@ export interface BuildFlags {
   frozen?: boolean;
   force?: boolean;
   message?: string;
-  json?: boolean;
-  quiet?: boolean;
 }
 
 const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
@@ -72,8 +71,8 @@ export function parseJobs(value: string | undefined, cores = availableParallelis
 }
 
 /** Progress on stderr: a bar with counts and the current organisation on a terminal, plain lines otherwise. */
-async function progress(io: Io, flags: BuildFlags) {
-  if (flags.json || flags.quiet) return {};
+async function progress(io: Io, reporter: Reporter) {
+  if (reporter.json || reporter.quiet) return {};
   if (io.stderr.isTTY && !io.env.CI) {
     // A CommonJS package: its bundled chunk has only a default export, so nothing is taken by name.
     const { default: cliProgress } = await import('cli-progress');
@@ -124,6 +123,7 @@ function holdsEarlierBuild(out: string): boolean {
 }
 
 export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
+  const reporter = reporterFor(flags, io);
   const formats = parseFormats(flags.format);
   const date = commandDate(flags.date, '--date', io.env);
   const jobs = parseJobs(flags.jobs);
@@ -173,14 +173,14 @@ export async function runBuild(flags: BuildFlags, io: Io): Promise<ExitCode> {
         ...(flags.policy?.length ? { policies: flags.policy } : {}),
         ...(flags.templates?.length ? { packs: flags.templates.map((t) => path.resolve(io.cwd, t)) } : {}),
       },
-      { ...(await progress(io, flags)), rendering: warmUp },
+      { ...(await progress(io, reporter)), rendering: warmUp },
     );
   } finally {
     await Promise.all([session?.close(), docx?.close()]);
   }
   const skipped = skippedNotes(inputs.skipped, (file) => shownPath(file, io.cwd));
   const notes = [...skipped, ...result.notes.map((n) => n.replace(/^[^:]+/, (f) => shownPath(f, io.cwd)))];
-  return report(result.outcomes, notes, flags, io);
+  return report(result.outcomes, notes, reporter, io);
 }
 
 function exitFor(outcomes: ProfileOutcome[]): ExitCode {
@@ -189,9 +189,10 @@ function exitFor(outcomes: ProfileOutcome[]): ExitCode {
   return failed.some((o) => o.exitCode === ExitCode.Environment) ? ExitCode.Environment : ExitCode.Invalid;
 }
 
-function report(outcomes: ProfileOutcome[], notes: string[], flags: BuildFlags, io: Io): ExitCode {
+function report(outcomes: ProfileOutcome[], notes: string[], reporter: Reporter, io: Io): ExitCode {
   const exit = exitFor(outcomes);
-  if (flags.json) {
+  if (reporter.json) {
+    reporter.diagnostics(outcomes.flatMap((o) => [...o.errors, ...o.warnings]));
     const document = {
       ok: exit === ExitCode.Success,
       summary: {
@@ -216,11 +217,11 @@ function report(outcomes: ProfileOutcome[], notes: string[], flags: BuildFlags, 
   }
   const err = colours(io, io.stderr);
   const c = colours(io, io.stdout);
-  for (const note of notes) io.stderr.write(`note: ${note}\n`);
+  const { quiet } = reporter;
+  for (const note of notes) reporter.note(note);
   for (const outcome of outcomes) {
-    const diagnostics = [...outcome.errors, ...(flags.quiet ? [] : outcome.warnings)];
-    for (const d of diagnostics) io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
-    if (flags.quiet || outcome.state === 'failed') continue;
+    reporter.diagnostics([...outcome.errors, ...outcome.warnings]);
+    if (quiet || outcome.state === 'failed') continue;
     for (const r of outcome.recorded.filter((x) => x.outcome !== 'unchanged')) {
       io.stdout.write(
         `${r.outcome === 'created' ? 'recorded' : 'revised'} ${r.policy} version ${r.version} (draft) in the register\n`,
@@ -238,7 +239,7 @@ function report(outcomes: ProfileOutcome[], notes: string[], flags: BuildFlags, 
   if (outcomes.length > 1 || failed.length > 0 || count('unchanged') > 0) {
     const line = `${count('built')} built, ${count('unchanged')} unchanged, ${failed.length} failed`;
     if (failed.length === 0) {
-      if (!flags.quiet) io.stdout.write(`${line}\n`);
+      if (!quiet) io.stdout.write(`${line}\n`);
     } else {
       io.stderr.write(`${err.red('✗')} ${line}:\n`);
       for (const f of failed)

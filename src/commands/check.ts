@@ -1,5 +1,6 @@
 /** `keypolicy check [PROFILE|DIR|GLOB...] [--date D] [--json]`: is each policy ready to submit to CQC or CIW? */
 import { colours, type Io } from '../cli/io.js';
+import { reporterFor, type ReportFlags } from '../cli/reporter.js';
 import { commandDate, formatUkDate } from '../core/dates.js';
 import { ExitCode, KeypolicyError, type Diagnostic } from '../diagnostics/errors.js';
 import { diagnosticJson, plural, shownPath } from '../diagnostics/report.js';
@@ -7,16 +8,16 @@ import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../pipeli
 import { checkSubmission, isReady, type ProfileSubmission } from '../pipeline/submission.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
-export interface CheckOptions {
+export interface CheckOptions extends ReportFlags {
   profiles: string[];
   /** The day the policies are judged on (`--date`; default SOURCE_DATE_EPOCH, else today). */
   date?: string;
-  json?: boolean;
 }
 
 const problemJson = (d: Diagnostic, cwd: string) => diagnosticJson(d, cwd);
 
 export async function runCheck(options: CheckOptions, io: Io): Promise<ExitCode> {
+  const reporter = reporterFor(options, io);
   let inputs: ProfileInputs;
   let date: string;
   try {
@@ -27,7 +28,7 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<ExitCode>
     );
   } catch (error) {
     // `--json` promises one document on stdout on every path; the error itself still goes to stderr.
-    if (options.json && error instanceof KeypolicyError) {
+    if (reporter.json && error instanceof KeypolicyError) {
       const failure = { code: error.code, message: error.message, hint: error.hint ?? null };
       const document = { ready: false, date: null, profiles: [], notes: [], error: failure };
       io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
@@ -44,7 +45,9 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<ExitCode>
   }
   const ready = results.every(isReady);
 
-  if (options.json) {
+  if (reporter.json) {
+    if (reporter.github)
+      reporter.diagnostics(results.flatMap((r) => [...r.problems, ...r.policies.flatMap((p) => p.problems)]));
     const document = {
       ready,
       date,
@@ -71,7 +74,7 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<ExitCode>
 
   const out = colours(io, io.stdout);
   const err = colours(io, io.stderr);
-  for (const note of notes) io.stderr.write(`note: ${note}\n`);
+  for (const note of notes) reporter.note(note);
   for (const r of results) {
     const all = [...r.problems, ...r.policies.flatMap((p) => p.problems)];
     const name = r.organisation
@@ -79,8 +82,12 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<ExitCode>
       : shownPath(r.file, io.cwd);
     const titles = r.policies.map((p) => `${p.title} ${p.version}${p.status === 'draft' ? ' (draft)' : ''}`);
     const what = titles.length > 0 ? `: ${titles.join(', ')}` : '';
-    if (isReady(r)) io.stdout.write(`${out.green('✓')} ${name} is ready to submit${what}\n`);
-    else {
+    if (isReady(r)) {
+      if (!reporter.quiet) io.stdout.write(`${out.green('✓')} ${name} is ready to submit${what}\n`);
+    } else if (reporter.github) {
+      io.stderr.write(`${err.red('✗')} ${name} is not ready to submit (${plural(all.length, 'problem')})\n`);
+      reporter.diagnostics(all);
+    } else {
       const missing = [...new Set(all.map((d) => d.code))].join(', ');
       io.stderr.write(
         `${err.red('✗')} ${name} is not ready to submit (${plural(all.length, 'problem')}: ${missing})\n`,
@@ -92,9 +99,10 @@ export async function runCheck(options: CheckOptions, io: Io): Promise<ExitCode>
         if (d.hint) io.stderr.write(`    ${err.dim('hint:')} ${d.hint}\n`);
       }
     }
-    for (const p of r.policies)
-      for (const note of p.notes) io.stdout.write(`${out.dim(`note: ${p.title}: ${note}`)}\n`);
+    if (!reporter.quiet)
+      for (const p of r.policies)
+        for (const note of p.notes) io.stdout.write(`${out.dim(`note: ${p.title}: ${note}`)}\n`);
   }
-  io.stdout.write(`${out.dim(`checked as of ${formatUkDate(date)}`)}\n`);
+  if (!reporter.quiet) io.stdout.write(`${out.dim(`checked as of ${formatUkDate(date)}`)}\n`);
   return ready ? ExitCode.Success : ExitCode.Invalid;
 }

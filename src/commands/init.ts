@@ -6,7 +6,7 @@ import { shownPath } from '../diagnostics/report.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { starterProfileYaml, type StarterOptions } from '../profile/starter.js';
-import { PACKAGE_ROOT } from '../core/version.js';
+import { SCHEMA_COPY, writeSchemaCopy } from './schema-copy.js';
 
 export interface InitFlags {
   name?: string;
@@ -17,6 +17,12 @@ export interface InitFlags {
   out?: string;
   force?: boolean;
 }
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 const ANSWER_FLAGS = ['name', 'nation', 'service', 'term', 'sharedRole'] as const;
 
@@ -48,11 +54,7 @@ async function ask(flags: InitFlags): Promise<StarterOptions> {
 
 export async function runInit(flags: InitFlags, io: Io): Promise<ExitCode> {
   const out = path.resolve(io.cwd, flags.out ?? 'keypolicy.yaml');
-  const exists = await access(out).then(
-    () => true,
-    () => false,
-  );
-  if (exists && !flags.force) {
+  if ((await exists(out)) && !flags.force) {
     throw new KeypolicyError(
       'KP_EXISTS',
       `${shownPath(out, io.cwd)} already exists; init did not change it.`,
@@ -81,11 +83,14 @@ export async function runInit(flags: InitFlags, io: Io): Promise<ExitCode> {
     term: flags.term ?? 'key',
     sharedRole: flags.sharedRole ?? false,
   };
-  const schemaFile = path.join(PACKAGE_ROOT, 'schemas', 'profile.schema.json');
-  const schemaRef = path.relative(path.dirname(out), schemaFile).split(path.sep).join('/');
-  await writeFileAtomic(out, starterProfileYaml(options, schemaRef), { exclusive: !flags.force });
+  // The editor's schema is a copy beside the profile, named by a relative path: it works on any machine
+  // that has the folder. An existing copy is left alone (a second profile in the folder shares it).
+  const schemaFile = path.join(path.dirname(out), SCHEMA_COPY);
+  const copied = !(await exists(schemaFile));
+  if (copied) await writeSchemaCopy(schemaFile);
+  await writeFileAtomic(out, starterProfileYaml(options, `./${SCHEMA_COPY}`), { exclusive: !flags.force });
   io.stderr.write(
-    `Wrote ${shownPath(out, io.cwd)}.\n` +
+    `Wrote ${shownPath(out, io.cwd)}${copied ? ` and ${shownPath(schemaFile, io.cwd)} (the schema your editor checks it with)` : ''}.\n` +
       'Next: replace the example registration numbers and names, then run `keypolicy validate` ' +
       '(it warns about every example value still there).\n',
   );

@@ -1,18 +1,15 @@
-/** `keypolicy schema [--out FILE]` */
-import { readFile } from 'node:fs/promises';
+/** `keypolicy schema [--out FILE]`: the profile JSON Schema, stamped with this keypolicy's version. */
 import path from 'node:path';
 import type { Io } from '../cli/io.js';
 import { ExitCode } from '../diagnostics/errors.js';
-import { writeFileAtomic } from '../output/atomic-write.js';
-import { PROFILE_SCHEMA_FILE } from '../profile/schema-lookup.js';
+import { stampedSchema, writeSchemaCopy } from './schema-copy.js';
 
 export async function runSchema(options: { out?: string }, io: Io): Promise<ExitCode> {
-  const text = await readFile(PROFILE_SCHEMA_FILE, 'utf8');
   if (!options.out) {
-    io.stdout.write(text);
+    io.stdout.write(await stampedSchema());
     return ExitCode.Success;
   }
-  await writeFileAtomic(path.resolve(io.cwd, options.out), text);
+  await writeSchemaCopy(path.resolve(io.cwd, options.out));
   io.stderr.write(`Wrote the profile schema to ${options.out}\n`);
   return ExitCode.Success;
 }

@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { colours, type Io } from '../cli/io.js';
 import { plainTextFlag } from '../cli/options.js';
-import { diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
+import { reporterFor, type ReporterName } from '../cli/reporter.js';
+import { diagnosticJson, shownPath } from '../diagnostics/report.js';
+import { githubError } from '../diagnostics/github.js';
 import { commandDate } from '../core/dates.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
 import {
@@ -26,6 +28,7 @@ export interface StandingFlags {
   out?: string;
   format?: string;
   json?: boolean;
+  reporter?: ReporterName;
 }
 
 /** The request and signer a standing command's flags describe. */
@@ -54,11 +57,13 @@ export async function reportStanding<T>(
   run: () => Promise<StandingResult<T>>,
   describe: (result: StandingResult<T>) => { message: string; json: Record<string, unknown> },
 ): Promise<ExitCode> {
+  const reporter = reporterFor(flags, io);
   let result: StandingResult<T>;
   try {
     result = await run();
   } catch (error) {
-    if (!flags.json || !(error instanceof KeypolicyError)) throw error;
+    if (!reporter.json || !(error instanceof KeypolicyError)) throw error;
+    if (reporter.github) io.stderr.write(`${githubError(error.code, error.message, error.hint)}\n`);
     const failure = {
       ok: false,
       error: { code: error.code, message: error.message, hint: error.hint ?? null },
@@ -67,7 +72,8 @@ export async function reportStanding<T>(
     return error.exitCode;
   }
   const { message, json } = describe(result);
-  if (flags.json) {
+  if (reporter.json) {
+    reporter.diagnostics(result.warnings);
     const document = {
       ok: true,
       policy: result.id,
@@ -82,9 +88,8 @@ export async function reportStanding<T>(
     io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return ExitCode.Success;
   }
-  const err = colours(io, io.stderr);
-  for (const d of result.warnings) io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
-  for (const note of result.notes) io.stderr.write(`note: ${note}\n`);
+  reporter.diagnostics(result.warnings);
+  for (const note of result.notes) reporter.note(note);
   io.stdout.write(`${message}\n`);
   const c = colours(io, io.stdout);
   for (const f of result.files)

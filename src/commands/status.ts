@@ -1,6 +1,7 @@
 /** `keypolicy status [PROFILE|DIR|GLOB...] [--as-of D] [--due-soon-days N] [--grace-days N] [--people] [--fail-on …] [--json]` */
 import { colours, type Io } from '../cli/io.js';
-import { diagnosticJson, formatDiagnostic, shownPath } from '../diagnostics/report.js';
+import { reporterFor, type ReportFlags } from '../cli/reporter.js';
+import { diagnosticJson, shownPath } from '../diagnostics/report.js';
 import { expandProfileInputs, skippedNotes } from '../pipeline/inputs.js';
 import { commandDate, formatUkDate } from '../core/dates.js';
 import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
@@ -15,7 +16,7 @@ import { loadProfileState, type ProfileState } from '../pipeline/profile-state.j
 import { readerRoles, requiredReaders } from '../profile/staff.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
-export interface StatusFlags {
+export interface StatusFlags extends ReportFlags {
   profiles: string[];
   asOf?: string;
   dueSoonDays?: string;
@@ -24,7 +25,6 @@ export interface StatusFlags {
   graceDays?: string;
   /** Name the people in `--json` (who has read each version, who has not). */
   people?: boolean;
-  json?: boolean;
 }
 
 const usage = (message: string) => new KeypolicyError('KP_USAGE', message, { exitCode: ExitCode.Usage });
@@ -68,6 +68,7 @@ function policyJson(p: PolicyStatus, people: boolean) {
 }
 
 export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
+  const reporter = reporterFor(flags, io);
   const asOf = commandDate(flags.asOf, '--as-of', io.env);
   const dueSoonDays = parseDueSoonDays(flags.dueSoonDays);
   const graceDays = parseGraceDays(flags.graceDays);
@@ -118,7 +119,8 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
     (r) => r.state.diagnostics.length > 0 || r.policies.some((p) => p.flags.some((f) => failOn.includes(f))),
   );
 
-  if (flags.json) {
+  if (reporter.json) {
+    reporter.diagnostics(results.flatMap(({ state }) => [...state.diagnostics, ...state.warnings]));
     const document = {
       asOf,
       dueSoonDays,
@@ -139,10 +141,8 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
   }
   const c = colours(io, io.stdout);
   const err = colours(io, io.stderr);
-  for (const note of notes) io.stderr.write(`note: ${note}\n`);
-  for (const { state } of results)
-    for (const d of [...state.diagnostics, ...state.warnings])
-      io.stderr.write(`${formatDiagnostic(d, io.cwd, err)}\n\n`);
+  for (const note of notes) reporter.note(note);
+  reporter.diagnostics(results.flatMap(({ state }) => [...state.diagnostics, ...state.warnings]));
   interface Row {
     who: string;
     p?: PolicyStatus;
@@ -210,8 +210,9 @@ export async function runStatus(flags: StatusFlags, io: Io): Promise<ExitCode> {
       `${flagged ? err.red(text) : (rows[i]?.p?.flags.length ?? 0) > 0 ? c.yellow(text) : text}\n`,
     );
   }
-  for (const { p, who } of rows)
-    for (const note of p?.notes ?? []) io.stdout.write(`${c.dim(`note: ${who}, ${p?.title}: ${note}`)}\n`);
+  if (!reporter.quiet)
+    for (const { p, who } of rows)
+      for (const note of p?.notes ?? []) io.stdout.write(`${c.dim(`note: ${who}, ${p?.title}: ${note}`)}\n`);
   for (const { p, who } of rows)
     if (p?.reading && p.reading.missing.length > 0)
       io.stdout.write(

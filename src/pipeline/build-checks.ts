@@ -2,30 +2,82 @@
 import { createHash } from 'node:crypto';
 import { formatUkDate } from '../core/dates.js';
 import type { Diagnostic } from '../diagnostics/errors.js';
-import { diagnosticForFile } from '../diagnostics/source.js';
+import { diagnosticForFile, escapePointer } from '../diagnostics/source.js';
+import { loadMergedProfile, originOf } from '../profile/extends.js';
 import type { ResolvedProfile } from '../profile/resolve.js';
 import { latestVersion } from '../register/register.js';
 import type { Register } from '../register/schema.js';
-import { sectionChanges } from '../register/versioning.js';
+import { fieldChanges, profileSnapshot, sectionChanges } from '../register/versioning.js';
 import type { PolicyRendition } from '../templates/policies.js';
 import { editionName } from '../output/paths.js';
 
-export function frozenDiagnostic(
+/** A dotted field path (`policies[0].id`) as a JSON pointer (`/policies/0/id`). */
+const pointerOf = (field: string) =>
+  field === ''
+    ? ''
+    : `/${field
+        .replace(/\[(\d+)\]/g, '.$1')
+        .split('.')
+        .map(escapePointer)
+        .join('/')}`;
+
+/** The path of a `path: old → new` field change. */
+const fieldPath = (change: string) => change.slice(0, Math.max(0, change.indexOf(': ')) || change.length);
+
+/** "a; b; c and 4 more": a short list for one line. */
+const few = (items: readonly string[], max = 3) =>
+  items.length <= max ? items.join('; ') : `${items.slice(0, max).join('; ')} and ${items.length - max} more`;
+
+/**
+ * What `build --frozen` found unrecorded: each profile field whose change altered a policy, located at
+ * that field (in the file of the `extends` chain that sets it) and naming the policies it changed; and a
+ * policy changed by no field (a template or the logo changed) once, on the profile as a whole.
+ */
+export async function frozenDiagnostics(
   profile: ResolvedProfile,
   register: Register,
-  policy: PolicyRendition,
-): Diagnostic {
-  const latest = latestVersion(register, policy.id);
-  const changes = latest ? sectionChanges(latest.markdown ?? '', policy.markdown) : undefined;
-  const what = changes ? [...changes.added, ...changes.removed, ...changes.reworded].join('; ') : '';
-  return diagnosticForFile(profile.file, {
-    code: 'KP_FROZEN',
-    message: latest
-      ? `\`${policy.id}\` has changed since version ${latest.version} was recorded${what ? ` (${what})` : ''}.`
-      : `\`${policy.id}\` has never been recorded in the register.`,
-    hint: 'Run `keypolicy build` without --frozen to record the new version, and commit the register with the change.',
+  changed: readonly PolicyRendition[],
+): Promise<Diagnostic[]> {
+  const snapshot = profileSnapshot(profile.data);
+  const { merged } = await loadMergedProfile(profile.file);
+  const byField = new Map<string, { change: string; policies: string[] }>();
+  const found: Diagnostic[] = [];
+  for (const policy of changed) {
+    const latest = latestVersion(register, policy.id);
+    const fields = latest ? fieldChanges(latest.profile, snapshot) : [];
+    for (const change of fields) {
+      const entry = byField.get(fieldPath(change)) ?? { change, policies: [] };
+      entry.policies.push(`\`${policy.id}\` (version ${latest?.version ?? ''})`);
+      byField.set(fieldPath(change), entry);
+    }
+    if (fields.length > 0) continue;
+    const changes = latest ? sectionChanges(latest.markdown ?? '', policy.markdown) : undefined;
+    const sections = changes ? [...changes.added, ...changes.removed, ...changes.reworded] : [];
+    found.push(
+      diagnosticForFile(profile.file, {
+        code: 'KP_FROZEN',
+        message: latest
+          ? `\`${policy.id}\` has changed since version ${latest.version} was recorded, though no profile field did (its template or logo changed)${sections.length > 0 ? `: ${few(sections)}` : ''}.`
+          : `\`${policy.id}\` has never been recorded in the register.`,
+        hint: FROZEN_HINT,
+      }),
+    );
+  }
+  const located = [...byField].map(([field, { change, policies }]) => {
+    const pointer = pointerOf(field);
+    const init = {
+      code: 'KP_FROZEN',
+      pointer,
+      message: `\`${field}\` changed (${change.slice(field.length + 2)}) since the recorded ${policies.join(', ')}; the change to ${policies.length === 1 ? 'that policy' : 'those policies'} is not recorded.`,
+      hint: FROZEN_HINT,
+    };
+    return merged ? originOf(merged, pointer).diagnostic(init) : diagnosticForFile(profile.file, init);
   });
+  return [...located, ...found];
 }
+
+const FROZEN_HINT =
+  'Run `keypolicy build` without --frozen to record the new version, and commit the register with the change.';
 
 /** An id in UUID form from the profile's fields and the first build's date. */
 export function organisationId(snapshot: Record<string, unknown>, date: string): string {

@@ -44,7 +44,7 @@ import {
   dateOrderDiagnostic,
   editionClashes,
   folderTaken,
-  frozenDiagnostic,
+  frozenDiagnostics,
   organisationId,
 } from './build-checks.js';
 
@@ -169,7 +169,7 @@ export async function buildProfile(profile: ResolvedProfile, options: BuildOptio
       (p, i) => !isRecorded(latestVersion(register, p.id), { markdown: p.markdown, source: hashes[i] ?? '' }),
     );
     if (options.frozen && changed.length > 0) {
-      const found = changed.map((p) => frozenDiagnostic(profile, register, p));
+      const found = await frozenDiagnostics(profile, register, changed);
       return { slug, files: [], recorded: [], diagnostics: found, warnings };
     }
     const latestDate = latestRecordedDate(register);

@@ -8,6 +8,7 @@ export const SUPPRESSIBLE_WARNINGS = [
   'KP_EXAMPLE_VALUE',
   'KP_NATION_MISMATCH',
   'KP_DATA_OUT_OF_DATE',
+  'KP_SCHEMA_OUTDATED',
 ] as const;
 
 export const SERVICE_TYPES = ['supported-living', 'care-home', 'domiciliary'] as const;

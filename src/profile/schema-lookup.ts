@@ -19,6 +19,10 @@ export function loadSchema(name: SchemaName): SchemaNode {
   let schema = loaded.get(name);
   if (!schema) {
     schema = JSON.parse(readFileSync(schemaFile(name), 'utf8')) as SchemaNode;
+    // The published profile schema wraps the complete rules for editors (files that extend a base,
+    // abstract bases); keypolicy's validators check the rules, and their error paths point into them.
+    const complete = (schema.$defs as Record<string, SchemaNode> | undefined)?.complete;
+    if (complete) schema = { $id: schema.$id, ...complete };
     loaded.set(name, schema);
   }
   return schema;

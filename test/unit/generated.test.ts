@@ -1,18 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generatedFiles } from '../../scripts/generate.mjs';
+import { program } from '../../src/cli/main.js';
 
 describe('generated files', () => {
   it('are up to date with the schema and the built-in templates (run `npm run generate` if this fails)', async () => {
     const files = await (generatedFiles as () => Promise<Record<string, string>>)();
-    expect(Object.keys(files).sort()).toEqual([
-      'README.md',
-      'schemas/profile.schema.json',
-      'schemas/register.schema.json',
-      'schemas/template.schema.json',
-      'src/generated/precompiled-templates.js',
-      'src/generated/schema-validators.js',
-    ]);
+    expect(Object.keys(files).sort()).toEqual(
+      [
+        'README.md',
+        'schemas/acknowledge.schema.json',
+        'schemas/build.schema.json',
+        'schemas/check.schema.json',
+        'schemas/diff.schema.json',
+        'schemas/manifest.schema.json',
+        'schemas/profile.schema.json',
+        'schemas/register.schema.json',
+        'schemas/status.schema.json',
+        'schemas/template.schema.json',
+        'schemas/templates.schema.json',
+        'src/generated/precompiled-templates.js',
+        'src/generated/profile.ts',
+        'src/generated/schema-validators.js',
+        'schemas/validate.schema.json',
+      ].sort(),
+    );
     const stale = Object.entries(files)
       .filter(([file, text]) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8') !== text)
       .map(([file]) => file);
@@ -60,5 +72,19 @@ describe('generated files', () => {
     expect(p.documentControl?.properties?.reviewIntervalMonths?.type).toBe('integer');
     expect(p.extends?.type).toBe('string');
     expect(p.policies?.type).toBe('array');
+  });
+
+  it('give the README a profile reference without broken rows and a Commands table of every command', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = (name: string) =>
+      readme.slice(readme.indexOf(`<!-- ${name}:begin -->`), readme.indexOf(`<!-- ${name}:end -->`));
+    const reference = block('profile-reference');
+    expect(reference).toMatch(/\| `nation` +\|/);
+    // A `|` inside a cell is escaped once, as \|; escaped twice, as \\|, it ends the cell.
+    expect(reference).not.toContain('\\\\|');
+    const commands = block('commands');
+    const quiet = { write: () => true };
+    const cli = program({ cwd: '.', env: {}, stdout: quiet, stderr: quiet, interactive: false }, () => {});
+    for (const command of cli.commands) expect(commands).toContain(`| \`keypolicy ${command.name()}`);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,14 @@ export function tempDir(files: Record<string, string | Uint8Array> = {}): string
     writeFileSync(path.join(dir, name), contents);
   }
   return dir;
+}
+
+/**
+ * Copy an example folder without what building it leaves beside its profile (the register, its lock and
+ * its folder of snapshots): the README's quick start builds an example in the clone the tests run in.
+ */
+export function copyExample(from: string, to: string): void {
+  cpSync(from, to, { recursive: true, filter: (source) => !/\.register(\.yaml(\.lock)?)?$/.test(source) });
 }
 
 const BIN = fileURLToPath(new URL('../bin/keypolicy.js', import.meta.url));

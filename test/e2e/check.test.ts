@@ -1,15 +1,15 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runBinary, runCli, tempDir } from '../helpers.js';
+import { copyExample, runBinary, runCli, tempDir } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A copy of an example organisation's folder, its profile optionally edited. */
 function example(name: string, edit?: (text: string) => string): string {
   const dir = tempDir();
-  cpSync(path.join(root, 'examples', name), dir, { recursive: true });
+  copyExample(path.join(root, 'examples', name), dir);
   const file = path.join(dir, 'keypolicy.yaml');
   const before = readFileSync(file, 'utf8');
   const after = edit ? edit(before) : before;

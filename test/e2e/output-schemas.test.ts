@@ -3,12 +3,12 @@
  * manifest.schema.json) hold real outputs: each `--json` document, success and failure, and the manifest
  * a build writes.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers.js';
+import { copyExample, runCli, tempDir } from '../helpers.js';
 import { VERSION } from '../../src/core/version.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,7 +36,7 @@ async function json(name: string, args: string[], cwd: string): Promise<Record<s
 describe('published output schemas hold real outputs', () => {
   it('validate, check, build, manifest.json, status, diff and templates', async () => {
     const dir = tempDir();
-    cpSync(path.join(ROOT, 'examples/england-supported-living'), dir, { recursive: true });
+    copyExample(path.join(ROOT, 'examples/england-supported-living'), dir);
     await json('validate', ['validate'], dir);
     await json('validate', ['validate', 'nothing-here/*.yaml'], dir);
     writeFileSync(path.join(dir, 'bad.yaml'), 'nation: scotland\n');

@@ -5,7 +5,7 @@
  * with exit 130 and no stack trace. The page's screenshot is the README's.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import type { Io } from '../../src/cli/io.js';
 import { runPreview } from '../../src/commands/preview.js';
 import { findBrowser } from '../../src/writers/pdf/finder.js';
 import { isHeadlessShell } from '../../src/writers/pdf/chromium.js';
-import { TINY_PNG, tempDir } from '../helpers.js';
+import { copyExample, TINY_PNG, tempDir } from '../helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** 2026-04-01: the drafts' dates do not move with the day the test runs. */
@@ -71,7 +71,7 @@ const get = (target: string, host: string) =>
 
 beforeAll(async () => {
   dir = tempDir();
-  cpSync(path.join(root, 'examples/england-supported-living'), dir, { recursive: true });
+  copyExample(path.join(root, 'examples/england-supported-living'), dir);
   profile = path.join(dir, 'keypolicy.yaml');
   const io: Io = {
     cwd: dir,

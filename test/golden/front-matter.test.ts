@@ -5,11 +5,11 @@
  * After an intended change, regenerate with `npx vitest run test/golden -u` and read the diff.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBinary, tempDir } from '../helpers.js';
+import { copyExample, runBinary, tempDir } from '../helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLES = {
@@ -43,10 +43,7 @@ describe('golden front matter: organisation, document control and contents in ev
   const dir = tempDir();
   beforeAll(() => {
     for (const example of Object.keys(EXAMPLES))
-      cpSync(path.join(ROOT, 'examples', example), path.join(dir, example), {
-        recursive: true,
-        filter: (source) => !/\.register(\.yaml)?$/.test(source),
-      });
+      copyExample(path.join(ROOT, 'examples', example), path.join(dir, example));
     const built = runBinary(dir, [
       'build',
       ...Object.keys(EXAMPLES).map((e) => `${e}/keypolicy.yaml`),

@@ -2,9 +2,9 @@
 import { colours, type Io } from '../cli/io.js';
 import { reporterFor, type ReportFlags } from '../cli/reporter.js';
 import { commandDate, formatUkDate } from '../core/dates.js';
-import { ExitCode, KeypolicyError, type Diagnostic } from '../diagnostics/errors.js';
+import { ExitCode, type Diagnostic } from '../diagnostics/errors.js';
 import { diagnosticJson, plural, shownPath } from '../diagnostics/report.js';
-import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../pipeline/inputs.js';
+import { expandProfileInputs, skippedNotes } from '../pipeline/inputs.js';
 import { checkSubmission, isReady, type ProfileSubmission } from '../pipeline/submission.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 
@@ -18,23 +18,12 @@ const problemJson = (d: Diagnostic, cwd: string) => diagnosticJson(d, cwd);
 
 export async function runCheck(options: CheckOptions, io: Io): Promise<ExitCode> {
   const reporter = reporterFor(options, io);
-  let inputs: ProfileInputs;
-  let date: string;
-  try {
-    date = commandDate(options.date, '--date', io.env);
-    inputs = await expandProfileInputs(
-      options.profiles.length > 0 ? options.profiles : [DEFAULT_PROFILE],
-      io.cwd,
-    );
-  } catch (error) {
-    // `--json` promises one document on stdout on every path; the error itself still goes to stderr.
-    if (reporter.json && error instanceof KeypolicyError) {
-      const failure = { code: error.code, message: error.message, hint: error.hint ?? null };
-      const document = { ready: false, date: null, profiles: [], notes: [], error: failure };
-      io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-    }
-    throw error;
-  }
+  // A failure here reaches the top-level catch, which prints `--json`'s one document for it.
+  const date = commandDate(options.date, '--date', io.env);
+  const inputs = await expandProfileInputs(
+    options.profiles.length > 0 ? options.profiles : [DEFAULT_PROFILE],
+    io.cwd,
+  );
   const notes = skippedNotes(inputs.skipped, (file) => shownPath(file, io.cwd));
   const results: ProfileSubmission[] = [];
   for (const file of inputs.files) {

@@ -5,12 +5,12 @@
  */
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../pipeline/inputs.js';
+import { expandProfileInputs, skippedNotes } from '../pipeline/inputs.js';
 import { colours, type Io } from '../cli/io.js';
 import { reporterFor, type Reporter, type ReportFlags } from '../cli/reporter.js';
 import { diagnosticJson, shownPath } from '../diagnostics/report.js';
 import { today } from '../core/dates.js';
-import { ExitCode, KeypolicyError, type Diagnostic } from '../diagnostics/errors.js';
+import { ExitCode, type Diagnostic } from '../diagnostics/errors.js';
 import { loadMergedProfile } from '../profile/extends.js';
 import { latestVersion } from '../register/register.js';
 import type { RegisterVersion } from '../register/schema.js';
@@ -128,20 +128,11 @@ export async function diffProfile(
 
 export async function runDiff(flags: DiffFlags, io: Io): Promise<ExitCode> {
   const reporter = reporterFor(flags, io);
-  let inputs: ProfileInputs;
-  try {
-    inputs = await expandProfileInputs(
-      flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE],
-      io.cwd,
-    );
-  } catch (error) {
-    if (reporter.json && error instanceof KeypolicyError) {
-      const failure = { code: error.code, message: error.message, hint: error.hint ?? null };
-      const document = { ok: false, changed: false, notes: [], profiles: [], error: failure };
-      io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-    }
-    throw error;
-  }
+  // A failure here reaches the top-level catch, which prints `--json`'s one document for it.
+  const inputs = await expandProfileInputs(
+    flags.profiles.length > 0 ? flags.profiles : [DEFAULT_PROFILE],
+    io.cwd,
+  );
   const notes = skippedNotes(inputs.skipped, (file) => shownPath(file, io.cwd));
   const diffs: ProfileDiff[] = [];
   for (const file of inputs.files) {

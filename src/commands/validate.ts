@@ -1,9 +1,9 @@
 /** `keypolicy validate [PROFILE|DIR|GLOB...] [--date D] [--json]` */
-import { expandProfileInputs, skippedNotes, type ProfileInputs } from '../pipeline/inputs.js';
+import { expandProfileInputs, skippedNotes } from '../pipeline/inputs.js';
 import { colours, type Io } from '../cli/io.js';
 import { reporterFor, type ReportFlags } from '../cli/reporter.js';
 import { diagnosticJson, plural, shownPath } from '../diagnostics/report.js';
-import { ExitCode, KeypolicyError } from '../diagnostics/errors.js';
+import { ExitCode } from '../diagnostics/errors.js';
 import { checkProfile } from '../pipeline/check-profile.js';
 import { commandDate } from '../core/dates.js';
 import { DEFAULT_PROFILE } from './defaults.js';
@@ -17,23 +17,12 @@ export interface ValidateOptions extends ReportFlags {
 
 export async function runValidate(options: ValidateOptions, io: Io): Promise<ExitCode> {
   const reporter = reporterFor(options, io);
-  let inputs: ProfileInputs;
-  let date: string;
-  try {
-    date = commandDate(options.date, '--date', io.env);
-    inputs = await expandProfileInputs(
-      options.profiles.length > 0 ? options.profiles : [DEFAULT_PROFILE],
-      io.cwd,
-    );
-  } catch (error) {
-    // `--json` promises one document on stdout on every path; the error itself still goes to stderr.
-    if (reporter.json && error instanceof KeypolicyError) {
-      const failure = { code: error.code, message: error.message, hint: error.hint ?? null };
-      const document = { valid: false, date: null, files: [], notes: [], error: failure };
-      io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-    }
-    throw error;
-  }
+  // A failure here reaches the top-level catch, which prints `--json`'s one document for it.
+  const date = commandDate(options.date, '--date', io.env);
+  const inputs = await expandProfileInputs(
+    options.profiles.length > 0 ? options.profiles : [DEFAULT_PROFILE],
+    io.cwd,
+  );
   // Abstract bases stay in: validate checks a base on its own (lenient) terms, unlike build.
   const reports = [];
   for (const file of inputs.files) {
